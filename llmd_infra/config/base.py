@@ -1,0 +1,145 @@
+"""Building blocks of the configuration models and the rendering of their errors.
+
+Models use camelCase keys (Pulumi config convention), forbid unknown keys (typos fail loudly) and
+are frozen. :func:`problems_from_validation_error` turns pydantic's errors into one
+:class:`~llmd_infra.errors.Problem` per invalid value, with the full config key path and the
+allowed values or keys.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.alias_generators import to_camel
+
+from llmd_infra.errors import ConfigError, Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class LlmdModel(BaseModel):
+    """Base of every config model: camelCase keys, no unknown keys, immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        validate_default=True,
+    )
+
+
+class Autoscaling(LlmdModel):
+    """Node autoscaling bounds of a pool."""
+
+    min_nodes: int = Field(ge=0, description="Fewest nodes the autoscaler keeps.")
+    max_nodes: int = Field(ge=1, description="Most nodes the autoscaler creates.")
+
+    @model_validator(mode="after")
+    def _min_le_max(self) -> Autoscaling:
+        if self.min_nodes > self.max_nodes:
+            raise ValueError(f"minNodes ({self.min_nodes}) must not exceed maxNodes ({self.max_nodes})")
+        return self
+
+
+def one_of(value: str, allowed: Sequence[str], what: str) -> str:
+    """Validate ``value`` against ``allowed`` with the message format used everywhere."""
+    if value not in allowed:
+        raise ValueError(f"unknown {what} '{value}'; allowed: {', '.join(allowed)}")
+    return value
+
+
+_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _format_loc(prefix: str, loc: Sequence[int | str]) -> str:
+    path = prefix
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The candidate classes inside Optional/Union/Annotated/list annotations."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(annotation):
+            out += _unwrap(arg)
+        return out
+    return [annotation]
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """Walk ``loc`` (aliases and list indexes) through the model classes."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = next(
+            (f for n, f in current.model_fields.items() if part in (n, f.alias)),
+            None,
+        )
+        if field is None:
+            return None
+        nxt: Any = None
+        for candidate in _unwrap(field.annotation):
+            if typing.get_origin(candidate) in (list, tuple, Sequence, typing.Sequence):
+                candidate = _unwrap(typing.get_args(candidate)[0])[0]
+            if typing.get_origin(candidate) is dict:
+                candidate = _unwrap(typing.get_args(candidate)[1])[0]
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                nxt = candidate
+                break
+        current = nxt
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _allowed_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def problems_from_validation_error(
+    error: ValidationError, model: type[BaseModel], prefix: str
+) -> list[Problem]:
+    """One :class:`Problem` per pydantic error, with the config key path and allowed values/keys."""
+    problems: list[Problem] = []
+    for err in error.errors(include_url=False):
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        kind = err["type"]
+        message = err["msg"]
+        for p in _PREFIXES:
+            if message.startswith(p):
+                message = message[len(p):]
+        if kind == "extra_forbidden":
+            parent = _model_at(model, loc[:-1])
+            allowed = ", ".join(_allowed_keys(parent)) if parent else ""
+            message = f"unknown key '{loc[-1]}'" + (f"; allowed keys: {allowed}" if allowed else "")
+        elif kind == "missing":
+            message = "required key is missing"
+        elif kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            message = f"'{err['input']}' is not allowed; allowed: {expected.replace(' or ', ', ')}"
+        elif kind in ("greater_than_equal", "greater_than", "less_than_equal") or kind.endswith("_parsing"):
+            message = f"{message} (got {err['input']!r})"
+        problems.append(Problem(path=_format_loc(prefix, loc), message=message))
+    return problems
+
+
+def validate_model(model: type[M], data: Any, prefix: str, source: str | None = None) -> M:
+    """``model.model_validate(data)`` raising :class:`ConfigError` with rendered problems."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation_error(exc, model, prefix), source) from None

@@ -1,0 +1,160 @@
+"""Reading ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml`` the way the Pulumi CLI does.
+
+The CLI hands a Python program its configuration as a flat map of ``namespace:key`` to strings:
+keys without a namespace get the project name, scalars become their string form, objects and lists
+are JSON-encoded (``pulumi.Config().require_object`` decodes them) and ``secure:`` values are
+decrypted and marked secret. Offline we cannot decrypt, so a secure value becomes a secret
+placeholder: the program still sees a secret, and reports never show it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from llmd_infra.errors import ProjectError
+
+SECRET_PLACEHOLDER = "[secret]"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Pulumi project: its name, where its program is and where its stack files are."""
+
+    name: str
+    root: Path
+    """The folder holding ``Pulumi.yaml``."""
+    main: Path
+    """The program folder (``main:``, default the project root)."""
+    stack_config_dir: Path
+    config_defaults: dict[str, Any] = field(default_factory=dict)
+
+    def stack_file(self, stack: str) -> Path:
+        return self.stack_config_dir / f"Pulumi.{stack}.yaml"
+
+    def stacks(self) -> list[str]:
+        """Stack names with a config file in ``stackConfigDir``."""
+        names = []
+        for path in sorted(self.stack_config_dir.glob("Pulumi.*.yaml")):
+            names.append(path.name[len("Pulumi.") : -len(".yaml")])
+        return names
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Configuration as the program receives it."""
+
+    values: dict[str, str]
+    secret_keys: list[str]
+    raw: dict[str, Any]
+    """Decoded (but not stringified) values, for validation messages."""
+    path: Path | None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as exc:
+        raise ProjectError(f"cannot read {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ProjectError(f"{path} is not valid YAML: {exc}") from None
+
+
+def find_project_file(path: Path) -> Path:
+    for name in ("Pulumi.yaml", "Pulumi.yml"):
+        candidate = path / name
+        if candidate.is_file():
+            return candidate
+    raise ProjectError(f"no Pulumi.yaml in {path}")
+
+
+def load_project(path: str | Path) -> Project:
+    """Load the project whose ``Pulumi.yaml`` is in ``path``."""
+    root = Path(path).resolve()
+    if not root.is_dir():
+        raise ProjectError(f"{path} is not a directory")
+    doc = _read_yaml(find_project_file(root))
+    if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
+        raise ProjectError(f"{root / 'Pulumi.yaml'}: 'name' is required")
+    runtime = doc.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise ProjectError(f"{root / 'Pulumi.yaml'}: runtime is {runtime_name!r}; only python programs can run offline")
+    main = root / str(doc.get("main", "."))
+    stack_dir = root / str(doc.get("stackConfigDir", "."))
+    defaults: dict[str, Any] = {}
+    for key, spec in (doc.get("config") or {}).items():
+        full = _full_key(doc["name"], str(key))
+        if isinstance(spec, dict) and ("default" in spec or "value" in spec):
+            defaults[full] = spec.get("value", spec.get("default"))
+        elif not isinstance(spec, dict):
+            defaults[full] = spec
+    return Project(name=doc["name"], root=root, main=main.resolve(), stack_config_dir=stack_dir.resolve(),
+                   config_defaults=defaults)
+
+
+def _full_key(project: str, key: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _stringify(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def load_stack_config(
+    project: Project,
+    stack: str,
+    config_file: Path | None = None,
+    overrides: dict[str, str] | None = None,
+) -> StackConfig:
+    """Merge project defaults, the stack file and ``--config`` overrides, as the CLI does.
+
+    A missing stack file is fine (a new stack has none) unless it was named explicitly.
+    """
+    path = config_file or project.stack_file(stack)
+    doc: Any = {}
+    if path.is_file():
+        doc = _read_yaml(path) or {}
+    elif config_file is not None:
+        raise ProjectError(f"stack config file {config_file} does not exist")
+    if not isinstance(doc, dict):
+        raise ProjectError(f"{path}: expected a mapping with a 'config' key")
+    raw: dict[str, Any] = dict(project.config_defaults)
+    for key, value in (doc.get("config") or {}).items():
+        raw[_full_key(project.name, str(key))] = value
+    for key, value in (overrides or {}).items():
+        raw[_full_key(project.name, key)] = _parse_override(value)
+    values: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in raw.items():
+        if _is_secure(value):
+            values[key] = SECRET_PLACEHOLDER
+            secret_keys.append(key)
+        else:
+            values[key] = _stringify(value)
+    return StackConfig(values=values, secret_keys=secret_keys, raw=raw, path=path if path.is_file() else None)
+
+
+def _parse_override(value: str) -> Any:
+    """``--config key=value`` values: JSON objects, lists and booleans are decoded, the rest stays a string.
+
+    Numbers stay strings on purpose: ``1.30`` must not become ``1.3``.
+    """
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return value
+    return decoded if isinstance(decoded, (dict, list, bool)) else value
