@@ -62,7 +62,7 @@ def _format_loc(prefix: str, loc: Sequence[int | str]) -> str:
         if isinstance(part, int):
             path += f"[{part}]"
         else:
-            path += f".{part}" if path else str(part)
+            path += f".{part}" if path and not path.endswith(":") else str(part)
     return path
 
 
