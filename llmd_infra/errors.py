@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class LlmdInfraError(Exception):
     """Base class of user-facing errors: the message is complete, no traceback is needed."""
+
+    plan: Any = None
+    """When raised by the plan engine: the :class:`~llmd_infra.plan.graph.Plan` recorded until the
+    error (so callers can check that nothing was half-created)."""
 
 
 @dataclass(frozen=True)

@@ -277,28 +277,34 @@ def _run_isolated(
     )
     configure(settings)
     set_all_config(stack_config.values, stack_config.secret_keys)
+    def recorded() -> Plan:
+        return Plan(
+            project=project_name,
+            stack=stack,
+            preview=preview,
+            resources=monitor.records,
+            outputs=monitor.stack_outputs,
+            stack_urn=monitor.stack_urn,
+            invokes=mocks.invokes,
+            program_dir=str(program_dir),
+            config_file=str(stack_config.path) if stack_config.path else None,
+            logs=collector.records,
+        )
+
     try:
         loop.run_until_complete(run_in_stack(program))
-    except LlmdInfraError:
+    except LlmdInfraError as exc:
+        exc.plan = recorded()
         raise
     except Exception as exc:
-        raise ProgramError(_describe(exc), traceback.format_exc()) from exc
+        error = ProgramError(_describe(exc), traceback.format_exc())
+        error.plan = recorded()
+        raise error from exc
     finally:
         _drain(loop)
         asyncio.set_event_loop(None)
         loop.close()
-    return Plan(
-        project=project_name,
-        stack=stack,
-        preview=preview,
-        resources=monitor.records,
-        outputs=monitor.stack_outputs,
-        stack_urn=monitor.stack_urn,
-        invokes=mocks.invokes,
-        program_dir=str(program_dir),
-        config_file=str(stack_config.path) if stack_config.path else None,
-        logs=collector.records,
-    )
+    return recorded()
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,0 +1,91 @@
+"""The provider conformance kit: what every well-lit provider must prove before it is "ready".
+
+llm-d asks new providers for "an automated test environment that validates the supported guides";
+ours is this kit. A provider registers :class:`ConformanceCase` objects in
+``tests/conformance/cases_<provider>.py`` (a module-level ``CASES`` list) and the parametrized tests in
+``test_conformance.py`` run every check below against every case. The checks read only the
+recorded plan, so they hold for any provider without knowing its cloud.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from llmd_infra.contract import CLUSTER_OUTPUTS
+from llmd_infra.plan.graph import Plan, PlannedResource
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class ConformanceCase:
+    """One ready stack of a provider, and what identifies its resources in a plan."""
+
+    provider: str
+    """Package name under ``llmd_infra.providers``."""
+    stack: str
+    """Ready stack in ``stacks/`` (``Pulumi.<stack>.yaml``)."""
+    component_type: str
+    """Type token of the provider's cluster component, e.g. ``llmd-infra:gke:GkeCluster``."""
+    cluster_type: str
+    """Type token of the raw cloud cluster resource."""
+    accelerator_pool_types: tuple[str, ...]
+    """Type tokens of raw accelerator pool resources."""
+    deletion_protected: Callable[[PlannedResource], bool]
+    """Whether the raw cluster has the cloud's own deletion protection on."""
+    bad_config: dict[str, str] = field(default_factory=dict)
+    """A ``--config`` override that must be rejected before any resource is registered."""
+    bad_config_message: str = ""
+    """A fragment the rejection message must contain (path and allowed values)."""
+    foreign_sdks: tuple[str, ...] = ("pulumi_gcp", "pulumi_digitalocean", "pulumi_aws", "pulumi_command")
+    """Cloud SDK modules this provider must not import (its own is removed from the tuple by the kit)."""
+    sdk: str = ""
+    """The provider's own cloud SDK module (allowed to be imported)."""
+    expect_protected: bool = True
+
+    @property
+    def id(self) -> str:
+        return f"{self.provider}:{self.stack}"
+
+
+def component(plan: Plan, case: ConformanceCase) -> PlannedResource:
+    found = plan.of_type(case.component_type)
+    assert len(found) == 1, f"expected one {case.component_type}, found {len(found)}"
+    return found[0]
+
+
+def dependency_closure(plan: Plan, resource: PlannedResource) -> set[str]:
+    """Every URN ``resource`` waits for: explicit and implicit dependencies, and its ancestors' ones."""
+    by_urn = {r.urn: r for r in plan.resources}
+    seen: set[str] = set()
+    frontier = [resource]
+    while frontier:
+        current = frontier.pop()
+        edges = list(current.dependencies)
+        for urns in current.property_dependencies.values():
+            edges += urns
+        if current.parent in by_urn:
+            edges.append(current.parent)
+        for urn in edges:
+            if urn not in seen and urn in by_urn:
+                seen.add(urn)
+                frontier.append(by_urn[urn])
+    return seen
+
+
+def expand(urns: set[str], plan: Plan) -> set[str]:
+    """``urns`` plus all their descendants (depending on a component means waiting for its children)."""
+    out = set(urns)
+    for urn in urns:
+        out |= {r.urn for r in plan.descendants(urn)}
+    return out
+
+
+def registered_outputs(resource: PlannedResource) -> dict[str, Any]:
+    return resource.outputs
+
+
+__all__ = ["CLUSTER_OUTPUTS", "REPO", "ConformanceCase", "component", "dependency_closure", "expand"]
