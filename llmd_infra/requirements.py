@@ -87,7 +87,8 @@ class Requirement:
 
 def _fmt(value: Version | int) -> str:
     if isinstance(value, Version):
-        return str(value) if value.patch else value.minor_str()
+        # Kubernetes/Python style minimums read "1.29"; 0.x and patch-level ones keep all three parts.
+        return str(value) if value.patch or value.major == 0 else value.minor_str()
     return str(value)
 
 

@@ -1,0 +1,3 @@
+"""A local module of the program (must not leak between runs)."""
+
+PREFIX = "demo"
