@@ -34,3 +34,165 @@ LWS = Pin(
     chart="oci://registry.k8s.io/lws/charts/lws",
     namespace="lws-system",
 )
+
+
+# --- Gateway API and its inference extension (CRDs only) -------------------------------------------
+GATEWAY_API = Pin(
+    name="gateway-api",
+    # llm-d current docs/infrastructure/gateway/install-crds.md and guides/env.sh: GATEWAY_API_VERSION=v1.5.1
+    # (bumped from v1.4.0 in a576104, 2026-03-22).
+    version="v1.5.1",
+    source="llm-d docs/infrastructure/gateway/install-crds.md @ae2ec29; guides/env.sh (a576104)",
+    chart="https://github.com/kubernetes-sigs/gateway-api/releases/download/{version}/standard-install.yaml",
+)
+
+GAIE = Pin(
+    name="gateway-api-inference-extension",
+    # llm-d current docs/infrastructure/gateway/install-crds.md: GAIE_VERSION=v1.5.0 (dd71ad4, 2026-05).
+    version="v1.5.0",
+    source="llm-d docs/infrastructure/gateway/install-crds.md @ae2ec29; guides/env.sh (dd71ad4)",
+    chart=(
+        "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/"
+        "{version}/v1-manifests.yaml"
+    ),
+)
+
+GKE_MANAGED_GATEWAY_CRDS_SINCE = "1.34.0-gke.1626000"
+"""GKE installs the GA Gateway API and GAIE CRDs itself from this version on (llm-d
+docs/infrastructure/gateway/install-crds.md and the GKE provider page)."""
+
+# --- NVIDIA ------------------------------------------------------------------------------------------
+NVIDIA_HELM_REPO = "https://helm.ngc.nvidia.com/nvidia"
+
+GPU_OPERATOR = Pin(
+    name="gpu-operator",
+    # Newest GPU Operator tag (NVIDIA/gpu-operator v26.7.0, 2026-08-20; accelerator-catalog.md §7). Its
+    # default driver is 595.91.07, which llm-d's CUDA 12.9.1 images cannot use (driver < 580), so
+    # NVIDIA_DRIVER below is always set explicitly when the operator installs the driver.
+    version="v26.7.0",
+    source="NVIDIA/gpu-operator tag v26.7.0 (10ee5b3, 2026-08-20), deployments/gpu-operator/values.yaml",
+    chart="gpu-operator",
+    repository=NVIDIA_HELM_REPO,
+    namespace="gpu-operator",
+)
+
+NVIDIA_DRIVER = Pin(
+    name="nvidia-driver",
+    # llm-d docs/getting-started/accelerators.md: images use CUDA 12.9.1 (driver >= 525.60.13, < 580);
+    # "Recommended driver version: 575.x". 575.57.08 is an R575 data-center driver release; check the
+    # nvcr.io/nvidia/driver tag for your node OS (e.g. 575.57.08-ubuntu22.04) before rollout.
+    version="575.57.08",
+    source="llm-d docs/getting-started/accelerators.md @ae2ec29 (CUDA 12.9.1, 575.x recommended)",
+)
+
+NVIDIA_DRIVER_MAJOR_CEILING = 580
+"""Driver majors at or above this break llm-d's CUDA 12.9.1 images (llm-d accelerators.md "< 580") and
+DeepEP high-throughput kernels (wide-ep GKE README @aa259bf; guides/wide-ep/preflight.yaml
+``gpuDriver.maxMajorExclusive: 580``). Not a requirement record: llm-d states it per image line."""
+
+GPU_OPERATOR_OLM = Pin(
+    name="gpu-operator-certified",
+    # OLM coordinates from rh-aiservices-bu/ocp-gpu-setup @a66cafb (the repo llm-d's OpenShift page
+    # tells users to clone; third-party): channel v25.3, certified-operators.
+    version="v25.3",
+    source="rh-aiservices-bu/ocp-gpu-setup @a66cafb gpu-operator/ (linked from llm-d's OpenShift page)",
+    chart="gpu-operator-certified",
+    repository="certified-operators",
+    namespace="nvidia-gpu-operator",
+)
+
+NETWORK_OPERATOR = Pin(
+    name="network-operator",
+    # Newest GA Network Operator (Mellanox/network-operator v26.4.1, 2026-07-24; accelerator-catalog.md
+    # §7); the NicClusterPolicy CRD in /work/shared/crds is from the same tag. llm-d's AKS helmfile
+    # still pins v25.7.0 (llmd-providers.md §11).
+    version="v26.4.1",
+    source="Mellanox/network-operator tag v26.4.1 (85afd6d, 2026-07-24)",
+    chart="network-operator",
+    repository=NVIDIA_HELM_REPO,
+    namespace="network-operator",
+)
+
+DOCA_DRIVER = Pin(
+    name="doca-driver",
+    # llm-d docs/infrastructure/providers/aks nic-cluster-policy.yaml (llmd-providers.md §11).
+    version="doca3.1.0-25.07-0.9.7.0-0",
+    source="llm-d docs/infrastructure/providers/aks/nic-cluster-policy.yaml @7ffda12",
+    chart="doca-driver",
+    repository="nvcr.io/nvidia/mellanox",
+)
+
+RDMA_SHARED_DEVICE_PLUGIN = Pin(
+    name="k8s-rdma-shared-dev-plugin",
+    version="v1.5.3",
+    source="llm-d docs/infrastructure/providers/aks/nic-cluster-policy.yaml @7ffda12",
+    chart="k8s-rdma-shared-dev-plugin",
+    repository="ghcr.io/mellanox",
+)
+
+DRA_DRIVER_GPU = Pin(
+    name="nvidia-dra-driver-gpu",
+    # llm-d docs/infrastructure/providers/gke/README.md (65f37a7, #1821): helm install
+    # nvidia/nvidia-dra-driver-gpu --version="25.8.0" --namespace=nvidia-dra-driver-gpu.
+    version="25.8.0",
+    source="llm-d docs/infrastructure/providers/gke/README.md @65f37a7 (#1821)",
+    chart="nvidia-dra-driver-gpu",
+    repository=NVIDIA_HELM_REPO,
+    namespace="nvidia-dra-driver-gpu",
+)
+
+COS_DRIVER_INSTALLER = Pin(
+    name="cos-nvidia-driver-installer",
+    # llm-d applies nvidia-driver-installer/cos/daemonset-preloaded.yaml from the `master` branch of
+    # GoogleCloudPlatform/container-engine-accelerators. We render that manifest as typed resources
+    # from the revision at this commit, so a change upstream never changes a deployed stack.
+    version="068b15a980977bdaab46eb73e1ac8fba47e41f60",
+    source=(
+        "GoogleCloudPlatform/container-engine-accelerators nvidia-driver-installer/cos/"
+        "daemonset-preloaded.yaml @068b15a (llm-d GKE README applies it from master)"
+    ),
+    namespace="kube-system",
+)
+
+# --- Node Feature Discovery ----------------------------------------------------------------------------
+NFD = Pin(
+    name="node-feature-discovery",
+    # The NFD the GPU Operator v26.7.0 bundles as a subchart; the NFD CRDs in /work/shared/crds are
+    # from the same tag (kubernetes-sigs/node-feature-discovery v0.19.0, 45d276e, 2026-07-10).
+    version="0.19.0",
+    source="kubernetes-sigs/node-feature-discovery v0.19.0; NVIDIA/gpu-operator v26.7.0 Chart.yaml",
+    chart="oci://registry.k8s.io/nfd/charts/node-feature-discovery",
+    namespace="node-feature-discovery",
+)
+
+NFD_OLM = Pin(
+    name="nfd",
+    version="stable",
+    source="rh-aiservices-bu/ocp-gpu-setup @a66cafb nfd/ (Red Hat NFD operator, redhat-operators)",
+    chart="nfd",
+    repository="redhat-operators",
+    namespace="openshift-nfd",
+)
+
+# --- AMD -----------------------------------------------------------------------------------------------
+AMD_GPU_OPERATOR = Pin(
+    name="amd-gpu-operator",
+    # Newest ROCm/gpu-operator tag (v1.5.1, 2026-07-21; accelerator-catalog.md §6); the DeviceConfig CRD
+    # in /work/shared/crds is from the same tag. README: rocm/gpu-operator-charts into kube-amd-gpu.
+    version="v1.5.1",
+    source="ROCm/gpu-operator tag v1.5.1 (858cf25, 2026-07-21), README.md",
+    chart="gpu-operator-charts",
+    repository="https://rocm.github.io/gpu-operator",
+    namespace="kube-amd-gpu",
+)
+
+CERT_MANAGER = Pin(
+    name="cert-manager",
+    # The AMD GPU Operator requires cert-manager (ROCm/gpu-operator README). No llm-d pin exists;
+    # v1.18.2 is a cert-manager release on the jetstack chart repository (verify newer patches).
+    version="v1.18.2",
+    source="ROCm/gpu-operator README (prerequisite); cert-manager/cert-manager releases",
+    chart="cert-manager",
+    repository="https://charts.jetstack.io",
+    namespace="cert-manager",
+)

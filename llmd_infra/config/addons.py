@@ -1,40 +1,190 @@
-"""Configuration of the in-cluster add-ons (``llmd-infra:addons``)."""
+"""Configuration of the in-cluster add-ons (``llmd-infra:addons``).
+
+Each section is also the validation model of the matching component's args (snake_case keys are
+accepted next to the camelCase config keys). Versions default to :mod:`llmd_infra.pins`; where llm-d
+states a minimum, overrides are checked against the requirement record, never a number written here.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
 
 from llmd_infra import pins
 from llmd_infra.config.base import LlmdModel
 from llmd_infra.requirements import LWS_VERSION
 from llmd_infra.versions import VersionError, parse_version
 
+Platform = Literal["gke", "doks", "openshift", "aks", "minikube", "generic"]
+"""Where an add-on runs; it decides which parts the provider already manages."""
+
+LinkType = Literal["infiniband", "ether"]
+
+PLATFORMS: tuple[str, ...] = ("gke", "doks", "openshift", "aks", "minikube", "generic")
+
+
+def _parsed(value: str) -> str:
+    try:
+        parse_version(value)
+    except VersionError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+def check_lws_version(value: str) -> str:
+    """An LWS chart version at or above the ``lws-version`` requirement, without a ``v`` prefix."""
+    try:
+        version = parse_version(value)
+    except VersionError as exc:
+        raise ValueError(str(exc)) from None
+    minimum = LWS_VERSION.min_version()
+    if version < minimum:
+        raise ValueError(
+            f"LWS {value} is older than llm-d's minimum {minimum} (requirement {LWS_VERSION.id})"
+        )
+    return value.removeprefix("v")
+
 
 class LwsConfig(LlmdModel):
     """LeaderWorkerSet: llm-d's controller for multi-host inference."""
 
     enabled: bool = True
-    version: str = Field(default=pins.LWS.version, description="LWS Helm chart version (>= the lws-version requirement).")
+    version: str = Field(
+        default=pins.LWS.version, description="LWS Helm chart version (>= the lws-version requirement)."
+    )
     enable_disaggregated_set: bool = Field(
-        default=False, description="Install the DisaggregatedSet webhook (newest llm-d P/D guides, LWS >= 0.11)."
+        default=False,
+        description="Install the DisaggregatedSet webhook (newest llm-d P/D guides, LWS >= 0.11).",
     )
 
     @field_validator("version")
     @classmethod
     def _at_least_minimum(cls, value: str) -> str:
-        try:
-            version = parse_version(value)
-        except VersionError as exc:
-            raise ValueError(str(exc)) from None
-        minimum = LWS_VERSION.min_version()
-        if version < minimum:
+        return check_lws_version(value)
+
+
+class GatewayApiCrdsConfig(LlmdModel):
+    """Gateway API (standard channel) and Gateway API Inference Extension CRDs."""
+
+    enabled: bool = True
+    gateway_api_version: str = Field(default=pins.GATEWAY_API.version, description="Gateway API release tag.")
+    gaie_version: str = Field(default=pins.GAIE.version, description="GAIE release tag.")
+    install_gateway_api: bool = Field(default=True, description="Install the Gateway API standard CRDs.")
+    install_inference_extension: bool = Field(default=True, description="Install the GAIE v1 CRDs.")
+
+    @field_validator("gateway_api_version", "gaie_version")
+    @classmethod
+    def _tag(cls, value: str) -> str:
+        _parsed(value)
+        return value if value.startswith("v") else f"v{value}"
+
+
+class GpuOperatorConfig(LlmdModel):
+    """NVIDIA GPU Operator (Helm, or OLM ``gpu-operator-certified`` + ClusterPolicy on OpenShift)."""
+
+    enabled: bool = False
+    platform: Platform = "generic"
+    version: str = Field(default=pins.GPU_OPERATOR.version, description="gpu-operator chart version.")
+    olm_channel: str = Field(default=pins.GPU_OPERATOR_OLM.version, description="OLM channel on OpenShift.")
+    driver_enabled: bool | None = Field(default=None, description="Operator driver (default per platform).")
+    driver_version: str = Field(default=pins.NVIDIA_DRIVER.version, description="Driver to install.")
+    allow_driver_r580: bool = Field(
+        default=False,
+        description="Allow driver >= R580 (A4X RDMA needs it; llm-d's CUDA 12.9 images do not run on it).",
+    )
+    toolkit_enabled: bool | None = Field(default=None, description="Toolkit (default per platform).")
+    nfd_enabled: bool = Field(default=True, description="Deploy the bundled NFD.")
+    rdma_enabled: bool = Field(default=False, description="GPUDirect RDMA (driver.rdma).")
+    use_host_mofed: bool = Field(default=False, description="MOFED/DOCA is on the host.")
+    cdi_enabled: bool = True
+
+    @field_validator("driver_version")
+    @classmethod
+    def _driver(cls, value: str) -> str:
+        return _parsed(value)
+
+    @model_validator(mode="after")
+    def _driver_ceiling(self) -> GpuOperatorConfig:
+        major = parse_version(self.driver_version).major
+        if major >= pins.NVIDIA_DRIVER_MAJOR_CEILING and not self.allow_driver_r580:
             raise ValueError(
-                f"LWS {value} is older than llm-d's minimum {minimum} (requirement {LWS_VERSION.id})"
+                f"driver {self.driver_version} is R{pins.NVIDIA_DRIVER_MAJOR_CEILING} or newer; "
+                f"llm-d's CUDA 12.9.1 images need an older one ({pins.NVIDIA_DRIVER.version} recommended). "
+                "Set allowDriverR580: true only for hardware that requires it."
             )
-        return value.removeprefix("v")
+        return self
+
+
+class NadConfig(LlmdModel):
+    """A NetworkAttachmentDefinition pods attach to for their RDMA NIC."""
+
+    name: str
+    namespace: str = "default"
+    master: str = Field(description="Host interface the macvlan/ipoib link sits on, e.g. ib0 or ens1f0np0.")
+    cni: Literal["macvlan", "ipoib", "host-device"] = "macvlan"
+    ipam_range: str = Field(description="Whereabouts range (CIDR) for the secondary network.")
+
+
+class NetworkOperatorConfig(LlmdModel):
+    """NVIDIA Network Operator + NicClusterPolicy for InfiniBand/RoCE NICs (not GKE)."""
+
+    enabled: bool = False
+    version: str = Field(default=pins.NETWORK_OPERATOR.version, description="network-operator chart version.")
+    nfd_enabled: bool = Field(default=False, description="Deploy the chart's NFD.")
+    rdma_resource_name: str = Field(default="ib", description="Advertised as rdma/<name>.")
+    rdma_hca_max: int = Field(default=8, ge=1, description="Pods that may share one HCA.")
+    link_types: list[LinkType] = Field(default_factory=lambda: list[LinkType](["infiniband"]))
+    ofed_driver: bool = Field(default=False, description="Install the DOCA/OFED driver container.")
+    doca_driver_version: str = pins.DOCA_DRIVER.version
+    networks: list[NadConfig] = Field(default_factory=list)
+
+
+class DraDriverConfig(LlmdModel):
+    """NVIDIA DRA driver for GPUs (GKE DRANET path) and the COS driver installer it relies on."""
+
+    enabled: bool = False
+    version: str = Field(default=pins.DRA_DRIVER_GPU.version, description="DRA driver chart version.")
+    cos_driver_installer: bool = Field(default=True, description="Apply the COS preloaded driver DaemonSet.")
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        return _parsed(value).removeprefix("v")
+
+
+class AmdGpuOperatorConfig(LlmdModel):
+    """AMD GPU Operator + DeviceConfig (with cert-manager) for Instinct nodes."""
+
+    enabled: bool = False
+    version: str = Field(default=pins.AMD_GPU_OPERATOR.version, description="gpu-operator-charts version.")
+    install_cert_manager: bool = Field(default=True, description="Install cert-manager (skip if present).")
+    cert_manager_version: str = pins.CERT_MANAGER.version
+    install_driver: bool = Field(default=True, description="Install the amdgpu driver through KMM.")
+    driver_version: str = Field(default="", description="KMM driver version ('' = default).")
+    nfd_enabled: bool = Field(default=True, description="Deploy the chart's NFD.")
+
+
+class NfdConfig(LlmdModel):
+    """Node Feature Discovery, installed once for every operator that needs it."""
+
+    enabled: bool = False
+    version: str = Field(default=pins.NFD.version, description="NFD chart version.")
+    platform: Platform = "generic"
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        return _parsed(value).removeprefix("v")
 
 
 class AddonsConfig(LlmdModel):
     """Which add-ons to install and at which versions."""
 
     lws: LwsConfig = LwsConfig()
+    gateway_api_crds: GatewayApiCrdsConfig = GatewayApiCrdsConfig()
+    gpu_operator: GpuOperatorConfig = GpuOperatorConfig()
+    network_operator: NetworkOperatorConfig = NetworkOperatorConfig()
+    dra_driver: DraDriverConfig = DraDriverConfig()
+    amd_gpu_operator: AmdGpuOperatorConfig = AmdGpuOperatorConfig()
+    nfd: NfdConfig = NfdConfig()

@@ -1,0 +1,25 @@
+"""Kubernetes add-ons llm-d needs, each a ComponentResource taking a ``pulumi_kubernetes.Provider``.
+
+Callers pass ``opts=ResourceOptions(provider=k8s_provider, depends_on=[system_pool], parent=...)``;
+every child repeats exactly those dependencies, so no add-on waits for an accelerator pool.
+"""
+
+from llmd_infra.addons.dra import (
+    CosNvidiaDriverInstaller,
+    CosNvidiaDriverInstallerArgs,
+    NvidiaDraDriver,
+    NvidiaDraDriverArgs,
+)
+from llmd_infra.addons.gateway_crds import GatewayApiCrds, GatewayApiCrdsArgs
+from llmd_infra.addons.lws import LeaderWorkerSet, LeaderWorkerSetArgs
+
+__all__ = [
+    "CosNvidiaDriverInstaller",
+    "CosNvidiaDriverInstallerArgs",
+    "GatewayApiCrds",
+    "GatewayApiCrdsArgs",
+    "LeaderWorkerSet",
+    "LeaderWorkerSetArgs",
+    "NvidiaDraDriver",
+    "NvidiaDraDriverArgs",
+]

@@ -1,0 +1,117 @@
+"""Gateway API (standard channel) and Gateway API Inference Extension CRDs, at llm-d's pins."""
+
+from __future__ import annotations
+
+import re
+from typing import TypedDict
+
+import pulumi
+import pulumi_kubernetes as k8s
+from pydantic import field_validator
+
+from llmd_infra import pins
+from llmd_infra.addons._common import TYPE_PREFIX, caller_dependencies, child_opts, validate_args
+from llmd_infra.config.addons import PLATFORMS, GatewayApiCrdsConfig, Platform
+from llmd_infra.versions import VersionError, parse_version
+
+_GKE_BUILD = re.compile(r"-gke\.(\d+)")
+
+
+class GatewayApiCrdsArgs(TypedDict, total=False):
+    """Arguments of :class:`GatewayApiCrds`."""
+
+    gateway_api_version: pulumi.Input[str]
+    """Gateway API release tag (``standard-install.yaml``); defaults to ``llmd_infra.pins.GATEWAY_API``."""
+    gaie_version: pulumi.Input[str]
+    """Gateway API Inference Extension release tag (``v1-manifests.yaml``); defaults to ``pins.GAIE``."""
+    install_gateway_api: pulumi.Input[bool]
+    """Install the Gateway API CRDs (default true)."""
+    install_inference_extension: pulumi.Input[bool]
+    """Install the GAIE CRDs (default true; standalone-mode guides need them too)."""
+    platform: pulumi.Input[str]
+    """``gke`` | ``doks`` | ``openshift`` | ``aks`` | ``minikube`` | ``generic`` (default)."""
+    cluster_version: pulumi.Input[str]
+    """The cluster's Kubernetes version as the provider writes it (e.g. ``1.34.1-gke.1829001``). On GKE
+    at or after ``pins.GKE_MANAGED_GATEWAY_CRDS_SINCE`` GKE installs these CRDs and nothing is created."""
+
+
+class _GatewayInput(GatewayApiCrdsConfig):
+    platform: Platform = "generic"
+    cluster_version: str = ""
+
+    @field_validator("cluster_version")
+    @classmethod
+    def _cluster_version(cls, value: str) -> str:
+        if value:
+            try:
+                parse_version(value)
+            except VersionError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+
+def gke_manages_gateway_crds(cluster_version: str) -> bool:
+    """True when a GKE version installs the GA Gateway API and GAIE CRDs itself."""
+    if not cluster_version:
+        return False
+    threshold = pins.GKE_MANAGED_GATEWAY_CRDS_SINCE
+
+    def key(text: str) -> tuple[int, int, int, int]:
+        v = parse_version(text)
+        build = _GKE_BUILD.search(text)
+        return (v.major, v.minor, v.patch, int(build.group(1)) if build else 0)
+
+    return key(cluster_version) >= key(threshold)
+
+
+class GatewayApiCrds(pulumi.ComponentResource):
+    """The two CRD bundles llm-d installs with ``kubectl apply -f <release URL>``.
+
+    Each bundle is a ``k8s.yaml.v2.ConfigFile`` of the upstream release asset URL at the pinned tag
+    (release assets are immutable). The Kubernetes provider fetches the file at deploy time and
+    registers every CRD as its own child, so ``pulumi preview`` shows per-CRD diffs; the YAML is not
+    vendored because it cannot be fetched and verified offline. Under the offline plan engine a v2
+    ConfigFile is a remote component with no children, so tests assert the URL, not the CRDs.
+
+    Skipped (no children) on GKE from ``1.34.0-gke.1626000``, where GKE installs both bundles.
+    """
+
+    skipped: pulumi.Output[bool]
+    gateway_api_version: pulumi.Output[str]
+    gaie_version: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: GatewayApiCrdsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        cfg = validate_args(_GatewayInput, dict(args), "GatewayApiCrds", name)
+        super().__init__(f"{TYPE_PREFIX}GatewayApiCrds", name, cfg.model_dump(by_alias=True), opts)
+        deps = caller_dependencies(opts)
+        skipped = cfg.platform == "gke" and gke_manages_gateway_crds(cfg.cluster_version)
+        self.gateway_api: k8s.yaml.v2.ConfigFile | None = None
+        self.inference_extension: k8s.yaml.v2.ConfigFile | None = None
+        if not skipped and cfg.install_gateway_api:
+            self.gateway_api = k8s.yaml.v2.ConfigFile(
+                f"{name}-gateway-api",
+                file=pins.GATEWAY_API.chart.format(version=cfg.gateway_api_version),
+                opts=child_opts(self, deps),
+            )
+        if not skipped and cfg.install_inference_extension:
+            self.inference_extension = k8s.yaml.v2.ConfigFile(
+                f"{name}-inference-extension",
+                file=pins.GAIE.chart.format(version=cfg.gaie_version),
+                # GAIE's InferencePool references Gateway API types; apply after them.
+                opts=child_opts(self, deps, self.gateway_api),
+            )
+        self.skipped = pulumi.Output.from_input(skipped)
+        self.gateway_api_version = pulumi.Output.from_input(cfg.gateway_api_version)
+        self.gaie_version = pulumi.Output.from_input(cfg.gaie_version)
+        self.register_outputs(
+            {
+                "skipped": self.skipped,
+                "gatewayApiVersion": self.gateway_api_version,
+                "gaieVersion": self.gaie_version,
+            }
+        )
+
+
+__all__ = ["PLATFORMS", "GatewayApiCrds", "GatewayApiCrdsArgs", "gke_manages_gateway_crds"]
