@@ -46,7 +46,8 @@ def main() -> None:
     for stack in load_project(REPO).stacks():
         best, count = _time(lambda stack=stack: run_program(REPO, stack), args.repeat)
         results.append((count, best, stack))
-        print(f"{stack:24s} {count:4d} resources  preview {best * 1000:8.1f} ms  ({best / max(count, 1) * 1000:.2f} ms/resource)")
+        per_resource = best / max(count, 1) * 1000
+        print(f"{stack:24s} {count:4d} resources  preview {best * 1000:8.1f} ms  ({per_resource:.2f} ms/resource)")
     if results:
         count, best, stack = max(results)
         print(f"largest stack: {stack} ({count} resources): {best * 1000:.1f} ms, "

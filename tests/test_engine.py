@@ -146,7 +146,7 @@ def test_program_errors_are_reported_with_the_partial_plan() -> None:
 
 
 def test_missing_project_and_stack_file_errors() -> None:
-    with pytest.raises(ProjectError, match="no Pulumi.yaml in"):
+    with pytest.raises(ProjectError, match="no Pulumi\\.yaml in"):
         run_program(PROGRAMS, "dev")
     with pytest.raises(ProjectError, match="does not exist"):
         run_program(PROGRAMS / "raw_k8s", "dev", config_file=PROGRAMS / "raw_k8s" / "Pulumi.nope.yaml")

@@ -13,8 +13,8 @@ modules are dropped from ``sys.modules`` afterwards, so runs in one process neve
 from __future__ import annotations
 
 import asyncio
-import json
 import contextvars
+import json
 import logging
 import os
 import runpy
@@ -33,7 +33,7 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import configure
 from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from llmd_infra.errors import LlmdInfraError, ProgramError, ProjectError
 from llmd_infra.plan.fakes import ADDITIONAL_SECRET_OUTPUTS, fake_invoke, fake_outputs
@@ -87,11 +87,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self._qualified[urn] = qualified
         return urn
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResource(self, request: Any) -> Any:
         if request.type == STACK_TYPE:
             self.stack_urn = f"urn:pulumi:{self.stack}::{self.project}::{STACK_TYPE}::{request.name}"
             return resource_pb2.RegisterResourceResponse(urn=self.stack_urn)
-        pulumi_mocks._ensure_event_loop()
+        _ensure_event_loop()  # type: ignore[no-untyped-call]
         urn = self.engine_urn(request.parent, request.type, request.name)
         plain_inputs = rpc.deserialize_properties(request.object)
         args = pulumi_mocks.MockResourceArgs(
@@ -139,7 +139,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self._by_urn[urn] = record
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=obj_proto)
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = from_struct(request.outputs)
         if request.urn == self.stack_urn:
             self.stack_outputs = outputs
@@ -260,9 +260,9 @@ def _run_isolated(
     logger = logging.Logger("llmd-infra.plan")
     collector = _LogCollector()
     logger.addHandler(collector)
-    settings = pulumi_mocks.MockSettings(
+    settings = pulumi_mocks.MockSettings(  # type: ignore[no-untyped-call]
         monitor=monitor,
-        monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),
+        monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),  # type: ignore[no-untyped-call]
         engine=pulumi_mocks.MockEngine(logger),
         project=project_name,
         stack=stack,

@@ -13,7 +13,9 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-FAKE_CA = base64.b64encode(b"-----BEGIN CERTIFICATE-----\nllmd-infra offline plan\n-----END CERTIFICATE-----\n").decode()
+FAKE_CA = base64.b64encode(
+    b"-----BEGIN CERTIFICATE-----\nllmd-infra offline plan\n-----END CERTIFICATE-----\n"
+).decode()
 
 
 def _ip(name: str) -> str:
@@ -76,7 +78,9 @@ def _doks_cluster(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any
         "ipv4Address": _ip(name),
         "status": "running",
         "urn": f"do:kubernetes:{cluster_id}",
-        "kubeConfigs": [{"rawConfig": raw, "host": endpoint, "clusterCaCertificate": FAKE_CA, "token": "offline-token"}],
+        "kubeConfigs": [
+            {"rawConfig": raw, "host": endpoint, "clusterCaCertificate": FAKE_CA, "token": "offline-token"}
+        ],
     }
 
 

@@ -20,5 +20,5 @@ def render(fmt: str, plan: Plan, analysis: Analysis) -> str:
     """Render ``plan`` and ``analysis`` in one of :data:`FORMATS`."""
     if fmt not in _MODULES:
         raise ValueError(f"unknown format '{fmt}'; allowed: {', '.join(FORMATS)}")
-    module: _Renderer = importlib.import_module(f"llmd_infra.report.{_MODULES[fmt]}")  # type: ignore[assignment]
+    module: _Renderer = importlib.import_module(f"llmd_infra.report.{_MODULES[fmt]}")
     return module.render(plan, analysis)

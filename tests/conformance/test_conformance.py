@@ -153,8 +153,8 @@ def test_zero_mandatory_policy_violations(case: ConformanceCase) -> None:
 def test_provider_imports_no_other_cloud_sdk(case: ConformanceCase) -> None:
     foreign = [m for m in case.foreign_sdks if m != case.sdk]
     code = (
-        "import sys, importlib; importlib.import_module('llmd_infra.providers.%s'); "
-        "bad = [m for m in %r if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
-    ) % (case.provider, foreign)
+        f"import sys, importlib; importlib.import_module('llmd_infra.providers.{case.provider}'); "
+        f"bad = [m for m in {foreign!r} if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
