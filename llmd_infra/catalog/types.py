@@ -97,6 +97,10 @@ class GkeMachineType(MachineShape):
     """The topology of a single-host slice of this machine type (TPU only)."""
     min_rdma_gke_version: str | None = None
     """Oldest GKE version with GPUDirect RDMA on this machine type, where Google states one."""
+    rdma_gke_version_floors: tuple[str, ...] = field(default=())
+    """Every GKE floor Google lists for RDMA, one per minor line (A4X Max: ``1.35.0-gke.2745000`` and
+    ``1.34.3-gke.1318000``). A version qualifies when it meets the floor of its own minor line, or
+    its minor line is newer than every listed one; ``min_rdma_gke_version`` is the oldest floor."""
     provisioning: tuple[str, ...] = field(default=())
     """Restrictions, e.g. ``("spot", "flex-start")`` or ``("reservation",)``."""
 

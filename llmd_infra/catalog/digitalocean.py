@@ -1,0 +1,194 @@
+"""DigitalOcean droplet size slugs for DOKS node pools: GPU sizes (§4a) and a few CPU sizes.
+
+Sources (``accelerator-catalog.md`` §4):
+
+* [DO-F] DigitalOcean GPU Droplet features/sizes documentation (docs.digitalocean.com, GPU Droplets)
+* [DO-RN] DOKS release notes; [DO-G] https://docs.digitalocean.com/products/kubernetes/details/supported-gpus/
+* [DO-MN] https://docs.digitalocean.com/products/kubernetes/how-to/configure-multinode-gpus/
+
+Why the numbers look the way they do:
+
+* **Bandwidth.** Every GPU Droplet has 10 Gbps public and 25 Gbps private (VPC) bandwidth [DO-F];
+  rows keep the VPC figure, 25 Gbps, as ``max_nic_gbps``. Fabric sizes add 8 fabric NICs whose
+  speed no source gives, so their figure stays the VPC one (conservative) and ``note`` says so.
+* **Fabric RDMA kind.** [DO-MN] says fabric NICs carry RDMA, exposed by the Mellanox
+  ``k8s-rdma-shared-dev-plugin`` as ``rdma/fabric0..7``. The reference does not say RoCE or
+  InfiniBand; the 2025-10-31 revision of [DO-MN] itself names the ``doca-roce`` RDMA driver for
+  these NICs, so fabric rows are ``RdmaKind.ROCE`` and cite that in ``note``.
+* **DOKS support.** ``doks_supported`` is ``None`` where the reference finds no DigitalOcean source
+  for DOKS node pools of that size: H200 sizes and the spot MI350X/MI355X sizes.
+* **Cores, PCIe** are not published for Droplets: ``None``. ``arch`` is x86_64 (no Arm GPU Droplet
+  appears in any source).
+* **CPU sizes** (system pools) are not in the accelerator reference. Their vCPU count and memory
+  are read from the slug (``s-4vcpu-8gb`` = 4 vCPU, 8 GB); memory is stored as GB → GiB rounded
+  down, the conservative reading of "gb". ``c-16`` names only its vCPUs, so its memory is ``None``.
+"""
+
+from __future__ import annotations
+
+from llmd_infra.catalog.gcp import gb_to_gib
+from llmd_infra.catalog.types import Arch, DoksSize, RdmaKind
+
+_DO_F = "accelerator-catalog.md §4a [DO-F] DigitalOcean GPU Droplet sizes (docs.digitalocean.com)"
+_DO_MN = "[DO-MN] docs.digitalocean.com/products/kubernetes/how-to/configure-multinode-gpus/"
+_SPOT_SRC = "accelerator-catalog.md §4a: third-party listing of DO API sizes (unconfirmed by DigitalOcean)"
+_VPC_GBPS = 25.0
+_NET_NOTE = "10 Gbps public + 25 Gbps VPC [DO-F]; the VPC 25 Gbps is kept"
+_FABRIC_NOTE = (
+    "contract-only multi-node fabric size (multiples of 8 GPUs, GA 2025-10-31 [DO-RN]); "
+    "NICs: fabric0..fabric7 + eth0 (public) + eth1 (VPC) [DO-MN]; "
+    "RDMA via the Mellanox k8s-rdma-shared-dev-plugin (rdma/fabric0..7) "
+    "installed by DOKS; RoCE per the doca-roce RDMA driver named in [DO-MN] (2025-10-31 revision) — the "
+    "reference itself says only 'RDMA'; fabric NIC speed unknown, so max_nic_gbps is the VPC 25 Gbps"
+)
+
+
+def _gpu(
+    slug: str,
+    accelerator: str,
+    count: int,
+    vcpus: int,
+    memory_gib: float,
+    source: str,
+    note: str = "",
+    *,
+    contract_only: bool = False,
+    doks_supported: bool | None = True,
+) -> DoksSize:
+    return DoksSize(
+        name=slug,
+        accelerator=accelerator,
+        accelerator_count=count,
+        vcpus=vcpus,
+        physical_cores=None,
+        memory_gib=memory_gib,
+        max_nic_gbps=_VPC_GBPS,
+        pcie_generation=None,
+        rdma=RdmaKind.NONE,
+        rdma_nic_count=0,
+        nic_count=None,
+        arch=Arch.X86_64,
+        source=source,
+        note="; ".join(part for part in (note, _NET_NOTE) if part),
+        fabric=False,
+        contract_only=contract_only,
+        doks_supported=doks_supported,
+    )
+
+
+def _fabric(base: DoksSize, extra_note: str = "") -> DoksSize:
+    """The ``-fabric-contracted`` variant of an 8-GPU size: same shape, 8 RDMA fabric NICs."""
+    slug = base.name.removesuffix("-contracted") + "-fabric-contracted"
+    return DoksSize(
+        name=slug,
+        accelerator=base.accelerator,
+        accelerator_count=base.accelerator_count,
+        vcpus=base.vcpus,
+        physical_cores=None,
+        memory_gib=base.memory_gib,
+        max_nic_gbps=_VPC_GBPS,
+        pcie_generation=None,
+        rdma=RdmaKind.ROCE,
+        rdma_nic_count=8,
+        nic_count=10,
+        arch=Arch.X86_64,
+        source=f"{_DO_F} (variant of {base.name}, shape as listed for it); {_DO_MN}",
+        note="; ".join(part for part in (extra_note, _FABRIC_NOTE) if part),
+        fabric=True,
+        contract_only=True,
+        doks_supported=base.doks_supported,
+    )
+
+
+_H200_NOTE = "DOKS node pools of H200 sizes: no DigitalOcean source found (accelerator-catalog.md §4b)"
+_SPOT_NOTE = "spot; DOKS support unknown; listing unconfirmed"
+
+_H100_8 = _gpu("gpu-h100x8-640gb", "H100", 8, 160, 1920, _DO_F)
+_H200_8 = _gpu("gpu-h200x8-1128gb", "H200", 8, 192, 1920, _DO_F, _H200_NOTE, doks_supported=None)
+_MI300X_8 = _gpu("gpu-mi300x8-1536gb", "MI300X", 8, 160, 1920, _DO_F)
+_MI325X_8 = _gpu(
+    "gpu-mi325x8-2048gb-contracted", "MI325X", 8, 160, 1310, _DO_F, "contract", contract_only=True
+)
+
+_GPU: tuple[DoksSize, ...] = (
+    _gpu("gpu-h100x1-80gb", "H100", 1, 20, 240, _DO_F),
+    _H100_8,
+    _gpu(
+        "gpu-h100x8-640gb-contracted",
+        "H100",
+        8,
+        160,
+        1920,
+        f"{_DO_F} (contract variant of gpu-h100x8-640gb)",
+        "contract",
+        contract_only=True,
+    ),
+    _gpu("gpu-h200x1-141gb", "H200", 1, 24, 240, _DO_F, _H200_NOTE, doks_supported=None),
+    _H200_8,
+    _fabric(_H200_8, _H200_NOTE),
+    _gpu("gpu-mi300x1-192gb", "MI300X", 1, 20, 240, _DO_F),
+    _MI300X_8,
+    _fabric(_MI300X_8),
+    _gpu("gpu-mi325x1-256gb-contracted", "MI325X", 1, 20, 164, _DO_F, "contract", contract_only=True),
+    _MI325X_8,
+    _fabric(_MI325X_8),
+    _gpu("gpu-l40sx1-48gb", "L40S", 1, 8, 64, _DO_F),
+    _gpu("gpu-4000adax1-20gb", "RTX 4000 Ada", 1, 8, 32, _DO_F),
+    _gpu("gpu-6000adax1-48gb", "RTX 6000 Ada", 1, 8, 64, _DO_F),
+    *(
+        _gpu(
+            f"gpu-{model.lower()}{count}-{mem}gb-spot",
+            model,
+            count,
+            vcpus,
+            ram,
+            _SPOT_SRC,
+            _SPOT_NOTE,
+            doks_supported=None,
+        )
+        for model in ("MI350X", "MI355X")
+        for count, mem, vcpus, ram in ((1, 288, 24, 256), (8, 2304, 192, 2048))
+    ),
+)
+
+
+def _cpu(slug: str, vcpus: int, memory_gb: int | None) -> DoksSize:
+    memory_note = (
+        "memory from the slug, GB read as decimal GB" if memory_gb else "memory not in the slug: unknown"
+    )
+    return DoksSize(
+        name=slug,
+        accelerator=None,
+        accelerator_count=0,
+        vcpus=vcpus,
+        physical_cores=None,
+        memory_gib=None if memory_gb is None else gb_to_gib(memory_gb),
+        max_nic_gbps=None,
+        pcie_generation=None,
+        rdma=RdmaKind.NONE,
+        rdma_nic_count=0,
+        nic_count=None,
+        arch=Arch.X86_64,
+        source=(
+            "DigitalOcean Droplet slug naming convention (<class>-<N>vcpu-<M>gb); "
+            "not in accelerator-catalog.md"
+        ),
+        note=f"CPU-only system-pool size; {memory_note}; no jumbo frames on non-GPU Droplets "
+        "(docs.digitalocean.com/products/droplets/details/limits)",
+    )
+
+
+_CPU: tuple[DoksSize, ...] = (
+    _cpu("s-4vcpu-8gb", 4, 8),
+    _cpu("s-8vcpu-16gb", 8, 16),
+    _cpu("c-16", 16, None),
+    _cpu("g-8vcpu-32gb", 8, 32),
+)
+
+DOKS_SIZES: dict[str, DoksSize] = {s.name: s for s in (*_GPU, *_CPU)}
+"""Size slug → row."""
+
+
+def doks_size(slug: str) -> DoksSize | None:
+    """The row for a size slug (case-insensitive), ``None`` when the catalog does not know it."""
+    return DOKS_SIZES.get(slug.strip().lower())
