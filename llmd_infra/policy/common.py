@@ -1,0 +1,214 @@
+"""Shared pieces of the policy pack: findings, policy metadata and property access.
+
+Every policy is a pure function over resource properties as the engine hands them to ``Analyze``
+(camelCase names, plain ``Mapping``/``Sequence`` values). The same functions run
+
+* inside the CrossGuard pack (``policies/__main__.py``), wrapped by :mod:`llmd_infra.policy.pack`,
+  where ``props`` are pulumi_policy's unknown-checking proxies: reading a value that is unknown in
+  preview raises, and the engine turns that into an advisory "can't run policy" diagnostic;
+* directly in tests, on plain dicts.
+
+Nothing here imports ``pulumi_policy``; the pack module is the only adapter to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# --- resource type tokens (engine spelling) -------------------------------------------------------
+
+GKE_CLUSTER = "gcp:container/cluster:Cluster"
+GKE_NODE_POOL = "gcp:container/nodePool:NodePool"
+DOKS_CLUSTER = "digitalocean:index/kubernetesCluster:KubernetesCluster"
+DOKS_NODE_POOL = "digitalocean:index/kubernetesNodePool:KubernetesNodePool"
+MACHINE_SET = "kubernetes:machine.openshift.io/v1beta1:MachineSet"
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+HELM_CHART_V4 = "kubernetes:helm.sh/v4:Chart"
+HELM_CHART_V3 = "kubernetes:helm.sh/v3:Chart"
+CONFIG_FILE_V1 = "kubernetes:yaml:ConfigFile"
+CONFIG_GROUP_V1 = "kubernetes:yaml:ConfigGroup"
+CONFIG_FILE_V2 = "kubernetes:yaml/v2:ConfigFile"
+CONFIG_GROUP_V2 = "kubernetes:yaml/v2:ConfigGroup"
+CRD_V1 = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+LOCAL_COMMAND = "command:local:Command"
+REMOTE_COMMAND = "command:remote:Command"
+STACK = "pulumi:pulumi:Stack"
+
+CLUSTER_TYPES = frozenset({GKE_CLUSTER, DOKS_CLUSTER})
+POOL_TYPES = frozenset({GKE_CLUSTER, GKE_NODE_POOL, DOKS_CLUSTER, DOKS_NODE_POOL, MACHINE_SET})
+HELM_TYPES = frozenset({HELM_RELEASE, HELM_CHART_V4, HELM_CHART_V3})
+MANIFEST_TYPES = frozenset({CONFIG_FILE_V1, CONFIG_GROUP_V1, CONFIG_FILE_V2, CONFIG_GROUP_V2})
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a check: a violation, or (``note=True``) information that is not one."""
+
+    message: str
+    urn: str | None = None
+    """For stack policies: the resource the finding is about (``None``: the stack)."""
+    note: bool = False
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What a resource check reads: the analyzed resource, as ``ResourceValidationArgs`` carries it."""
+
+    type: str
+    name: str
+    urn: str
+    props: Mapping[str, Any]
+    protect: bool = False
+
+
+@dataclass(frozen=True)
+class StackResource:
+    """What a stack check reads about one resource (``PolicyResource``: outputs, options, parent)."""
+
+    type: str
+    name: str
+    urn: str
+    props: Mapping[str, Any]
+    protect: bool = False
+    parent: str | None = None
+
+
+ResourceCheck = Callable[[Resource, Mapping[str, Any]], list[Finding]]
+StackCheck = Callable[[Sequence[StackResource], Mapping[str, Any]], list[Finding]]
+Remediation = Callable[[Any], Any]
+"""Takes pulumi_policy's (secret-preserving) props proxy, mutates and returns it, or returns None."""
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """A policy as data: the pack builds a pulumi_policy ``Policy`` from it, reports document it."""
+
+    name: str
+    description: str
+    enforcement: Literal["mandatory", "advisory", "disabled", "remediate"]
+    remediation: str
+    """Remediation steps in words (``remediation_steps``)."""
+    kind: Literal["resource", "stack"]
+    types: frozenset[str]
+    """Resource types the policy judges (resource policies skip every other type)."""
+    check: ResourceCheck | StackCheck
+    anchors: tuple[str, ...] = ()
+    """CIS / Checkov / Trivy / KICS ids this policy corresponds to."""
+    severity: Literal["low", "medium", "high", "critical"] = "medium"
+    config_properties: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """JSON-schema properties of the policy's configuration (with defaults)."""
+    remediate: Remediation | None = None
+    family: str = ""
+    requirement: str | None = None
+    """The requirement record id this policy encodes (requirement policies only)."""
+    harness_only: bool = False
+    """Judged by ``llmd-infra preview`` only: the CLI hides what the check needs from packs."""
+
+    @property
+    def full_description(self) -> str:
+        """The policy description as registered: what it checks plus its anchors."""
+        if not self.anchors:
+            return self.description
+        return f"{self.description} [{', '.join(self.anchors)}]"
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.full_description,
+            "enforcement": self.enforcement,
+            "remediation": self.remediation,
+            "anchors": list(self.anchors),
+            "severity": self.severity,
+            "kind": self.kind,
+            "family": self.family,
+            "requirement": self.requirement,
+            "types": sorted(self.types),
+            "harnessOnly": self.harness_only,
+        }
+
+
+# --- property access ------------------------------------------------------------------------------
+
+Path = str | int
+
+
+def get(value: Any, *path: Path) -> Any:
+    """``value[path[0]][path[1]]...`` or ``None`` when a step is missing or of the wrong shape.
+
+    Reading goes through ``__getitem__``, so pulumi_policy's proxies still raise for unknown values.
+    """
+    current = value
+    for step in path:
+        if isinstance(step, int):
+            if isinstance(current, Sequence) and not isinstance(current, str) and -len(current) <= step < len(current):
+                current = current[step]
+            else:
+                return None
+        elif isinstance(current, Mapping) and step in current:
+            current = current[step]
+        else:
+            return None
+    return current
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [value[i] for i in range(len(value))]
+    return []
+
+
+def as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value != "" else None
+
+
+def is_true(value: Any) -> bool:
+    """``True`` or ``"true"`` (labels and Helm values write booleans both ways)."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def is_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+def config_list(config: Mapping[str, Any], key: str) -> list[str]:
+    return [str(v) for v in as_list(config.get(key))]
+
+
+def config_bool(config: Mapping[str, Any], key: str, default: bool = False) -> bool:
+    value = config.get(key, default)
+    return bool(value) if isinstance(value, bool) else default
+
+
+def config_str(config: Mapping[str, Any], key: str, default: str) -> str:
+    value = config.get(key, default)
+    return value if isinstance(value, str) else default
+
+
+def config_int(config: Mapping[str, Any], key: str, default: int) -> int:
+    value = config.get(key, default)
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, (int, float)):
+        return int(value)
+    return default
+
+
+def quote(value: Any) -> str:
+    """How messages show a property value."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)

@@ -1,0 +1,47 @@
+"""DigitalOcean Kubernetes (DOKS) reliability and security policies on raw ``KubernetesCluster``s.
+
+Anchors: Trivy DIG-0005 (surge upgrades) and DIG-0008 (auto-upgrade / maintenance policy); DO's
+Terraform documentation for ``vpc_uuid``. Absent properties take the provider's defaults
+(``surge_upgrade`` defaults to true, ``auto_upgrade`` to false).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from llmd_infra.policy.common import DOKS_CLUSTER, Finding, Resource, as_str, get, is_false, is_true
+
+
+def check_surge_upgrade(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    if r.type == DOKS_CLUSTER and is_false(get(r.props, "surgeUpgrade")):
+        return [Finding("surgeUpgrade is false: upgrades drain nodes before replacements exist")]
+    return []
+
+
+def remediate_surge_upgrade(props: Any) -> Any:
+    if is_false(get(props, "surgeUpgrade")):
+        props["surgeUpgrade"] = True
+        return props
+    return None
+
+
+def check_auto_upgrade_or_maintenance(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    if r.type != DOKS_CLUSTER:
+        return []
+    if is_true(get(r.props, "autoUpgrade")):
+        return []
+    policy = get(r.props, "maintenancePolicy")
+    if isinstance(policy, Mapping) and (as_str(get(policy, "day")) or as_str(get(policy, "startTime"))):
+        return []
+    return [
+        Finding(
+            "autoUpgrade is not true and no maintenancePolicy is set: patch releases are never applied on a schedule"
+        )
+    ]
+
+
+def check_vpc_native(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    if r.type == DOKS_CLUSTER and not as_str(get(r.props, "vpcUuid")):
+        return [Finding("vpcUuid is not set: the cluster lands in the region's default VPC")]
+    return []
