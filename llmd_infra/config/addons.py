@@ -80,10 +80,9 @@ class GatewayApiCrdsConfig(LlmdModel):
         return value if value.startswith("v") else f"v{value}"
 
 
-class GpuOperatorConfig(LlmdModel):
+class GpuOperatorSettings(LlmdModel):
     """NVIDIA GPU Operator (Helm, or OLM ``gpu-operator-certified`` + ClusterPolicy on OpenShift)."""
 
-    enabled: bool = False
     platform: Platform = "generic"
     version: str = Field(default=pins.GPU_OPERATOR.version, description="gpu-operator chart version.")
     olm_channel: str = Field(default=pins.GPU_OPERATOR_OLM.version, description="OLM channel on OpenShift.")
@@ -105,7 +104,7 @@ class GpuOperatorConfig(LlmdModel):
         return _parsed(value)
 
     @model_validator(mode="after")
-    def _driver_ceiling(self) -> GpuOperatorConfig:
+    def _driver_ceiling(self) -> GpuOperatorSettings:
         major = parse_version(self.driver_version).major
         if major >= pins.NVIDIA_DRIVER_MAJOR_CEILING and not self.allow_driver_r580:
             raise ValueError(
@@ -114,6 +113,12 @@ class GpuOperatorConfig(LlmdModel):
                 "Set allowDriverR580: true only for hardware that requires it."
             )
         return self
+
+
+class GpuOperatorConfig(GpuOperatorSettings):
+    """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
+
+    enabled: bool = False
 
 
 class NadConfig(LlmdModel):
@@ -126,10 +131,9 @@ class NadConfig(LlmdModel):
     ipam_range: str = Field(description="Whereabouts range (CIDR) for the secondary network.")
 
 
-class NetworkOperatorConfig(LlmdModel):
+class NetworkOperatorSettings(LlmdModel):
     """NVIDIA Network Operator + NicClusterPolicy for InfiniBand/RoCE NICs (not GKE)."""
 
-    enabled: bool = False
     version: str = Field(default=pins.NETWORK_OPERATOR.version, description="network-operator chart version.")
     nfd_enabled: bool = Field(default=False, description="Deploy the chart's NFD.")
     rdma_resource_name: str = Field(default="ib", description="Advertised as rdma/<name>.")
@@ -138,6 +142,12 @@ class NetworkOperatorConfig(LlmdModel):
     ofed_driver: bool = Field(default=False, description="Install the DOCA/OFED driver container.")
     doca_driver_version: str = pins.DOCA_DRIVER.version
     networks: list[NadConfig] = Field(default_factory=list)
+
+
+class NetworkOperatorConfig(NetworkOperatorSettings):
+    """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
+
+    enabled: bool = False
 
 
 class DraDriverConfig(LlmdModel):
@@ -153,22 +163,27 @@ class DraDriverConfig(LlmdModel):
         return _parsed(value).removeprefix("v")
 
 
-class AmdGpuOperatorConfig(LlmdModel):
+class AmdGpuOperatorSettings(LlmdModel):
     """AMD GPU Operator + DeviceConfig (with cert-manager) for Instinct nodes."""
 
-    enabled: bool = False
     version: str = Field(default=pins.AMD_GPU_OPERATOR.version, description="gpu-operator-charts version.")
     install_cert_manager: bool = Field(default=True, description="Install cert-manager (skip if present).")
     cert_manager_version: str = pins.CERT_MANAGER.version
     install_driver: bool = Field(default=True, description="Install the amdgpu driver through KMM.")
     driver_version: str = Field(default="", description="KMM driver version ('' = default).")
     nfd_enabled: bool = Field(default=True, description="Deploy the chart's NFD.")
+    device_config: bool = Field(default=True, description="Create the DeviceConfig.")
 
 
-class NfdConfig(LlmdModel):
-    """Node Feature Discovery, installed once for every operator that needs it."""
+class AmdGpuOperatorConfig(AmdGpuOperatorSettings):
+    """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
+
+
+class NfdSettings(LlmdModel):
+    """Node Feature Discovery, installed once for every operator that needs it."""
+
     version: str = Field(default=pins.NFD.version, description="NFD chart version.")
     platform: Platform = "generic"
 
@@ -176,6 +191,12 @@ class NfdConfig(LlmdModel):
     @classmethod
     def _version(cls, value: str) -> str:
         return _parsed(value).removeprefix("v")
+
+
+class NfdConfig(NfdSettings):
+    """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
+
+    enabled: bool = False
 
 
 class AddonsConfig(LlmdModel):
