@@ -10,7 +10,7 @@ YAML shape (camelCase keys; every key below the pool level is optional unless ma
       zones: [us-central1-b]            # default node zones (required, all in region)
       kubernetesVersion: "1.34"         # min_master_version; >= llm-d's minimum
       releaseChannel: REGULAR           # RAPID | REGULAR | STABLE | EXTENDED
-      deletionProtection: true
+      deletionProtection: true         # default: follows llmd-infra:protect
       labels: {team: inference}
       network:                          # required
         masterAuthorizedNetworks:       # required, at least one, never 0.0.0.0/0
@@ -20,6 +20,7 @@ YAML shape (camelCase keys; every key below the pool level is optional unless ma
         podsCidr: 10.4.0.0/14
         servicesCidr: 10.8.0.0/20
         masterCidr: 172.16.0.0/28
+        proxyCidr: 10.9.0.0/23          # proxy-only subnet for GKE's regional Gateway classes
         privateEndpoint: false
         gvnicCidr: 192.168.0.0/24       # manual multi-network path: second gVNIC network
         rdmaCidr: 192.168.64.0/18       # manual multi-network path: one /24 per RDMA NIC
@@ -63,6 +64,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from llmd_infra import pins
 from llmd_infra.catalog.accelerators import accelerator_family
 from llmd_infra.catalog.gcp import (
     GKE_MACHINE_TYPES,
@@ -84,9 +86,6 @@ GpuDriver = Literal["default", "latest", "disabled"]
 ReleaseChannel = Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"]
 TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 DiskType = Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"]
-
-GKE_BUILTIN_GATEWAY_CRDS_VERSION = "1.34.0-gke.1626000"
-"""GKE installs the GA Gateway API and GAIE CRDs itself from this version (llmd-providers.md §6.1)."""
 
 HYPERDISK_ONLY_MACHINE_PREFIXES = ("a3-ultragpu-", "a4-highgpu-", "a4x-")
 """Machine types whose boot disk must be hyperdisk-balanced (accelerator-catalog.md §3a: A3 Ultra;
@@ -226,13 +225,15 @@ class NetworkConfig(LlmdModel):
     pods_cidr: str = "10.4.0.0/14"
     services_cidr: str = "10.8.0.0/20"
     master_cidr: str = "172.16.0.0/28"
+    proxy_cidr: str = "10.9.0.0/23"
+    """Proxy-only subnet for GKE's regional Gateway classes (gke-l7-rilb, gke-l7-regional-external-managed)."""
     private_endpoint: bool = False
     """Also make the control-plane endpoint private (then kubectl must run inside the VPC)."""
     gvnic_cidr: str = "192.168.0.0/24"
     rdma_cidr: str = "192.168.64.0/18"
 
     _check_cidrs = field_validator(
-        "node_cidr", "pods_cidr", "services_cidr", "master_cidr", "gvnic_cidr", "rdma_cidr"
+        "node_cidr", "pods_cidr", "services_cidr", "master_cidr", "proxy_cidr", "gvnic_cidr", "rdma_cidr"
     )(_cidr_field)
 
     @model_validator(mode="after")
@@ -245,11 +246,12 @@ class NetworkConfig(LlmdModel):
             "podsCidr": self.pods_cidr,
             "servicesCidr": self.services_cidr,
             "masterCidr": self.master_cidr,
+            "proxyCidr": self.proxy_cidr,
             "gvnicCidr": self.gvnic_cidr,
             "rdmaCidr": self.rdma_cidr,
         }
         if self.existing is not None:
-            for key in ("nodeCidr", "podsCidr", "servicesCidr"):
+            for key in ("nodeCidr", "podsCidr", "servicesCidr", "proxyCidr"):
                 named.pop(key)
         keys = list(named)
         for i, a in enumerate(keys):
@@ -544,7 +546,8 @@ class GkeClusterConfig(LlmdModel):
     zones: list[str] = Field(min_length=1)
     kubernetes_version: str | None = None
     release_channel: ReleaseChannel = "REGULAR"
-    deletion_protection: bool = True
+    deletion_protection: bool | None = None
+    """GKE deletion protection; default: on when the stack protects its resources."""
     labels: dict[str, str] = {}
     network: NetworkConfig
     system_pool: SystemPoolConfig = SystemPoolConfig()
@@ -696,4 +699,4 @@ class GkeClusterConfig(LlmdModel):
         """
         if self.kubernetes_version is None:
             return False
-        return not version_at_least(self.kubernetes_version, GKE_BUILTIN_GATEWAY_CRDS_VERSION)
+        return not version_at_least(self.kubernetes_version, pins.GKE_MANAGED_GATEWAY_CRDS_SINCE)

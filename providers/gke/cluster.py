@@ -1,0 +1,308 @@
+"""``GkeCluster``: a secure-by-default GKE Standard cluster that meets llm-d's prerequisites."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pulumi
+import pulumi_gcp as gcp
+import pulumi_kubernetes as k8s
+
+from llmd_infra.addons import CosNvidiaDriverInstaller, GatewayApiCrds, LeaderWorkerSet, NvidiaDraDriver
+from llmd_infra.config.addons import LwsConfig
+from llmd_infra.config.base import validate_model
+from llmd_infra.config.gke import GkeClusterConfig
+from llmd_infra.config.stack import StackSettings
+from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
+from llmd_infra.errors import ConfigError, Problem
+from llmd_infra.providers.gke.args import GkeClusterArgs
+from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
+from llmd_infra.providers.gke.network import PODS_RANGE, SERVICES_RANGE, ClusterNetwork, RdmaNetwork
+from llmd_infra.providers.gke.pools import IMAGE_TYPE, OAUTH_SCOPES, AcceleratorPool, system_pool
+
+TYPE = "llmd-infra:gke:GkeCluster"
+NODE_SA_ROLES = ("roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader")
+"""Least privilege for nodes (CIS GKE 5.2.1: not the Compute Engine default service account)."""
+MANAGED_BY_LABEL = {"managed-by": "llmd-infra"}
+
+
+def _account_id(cluster_name: str) -> str:
+    base = f"{cluster_name[:24].rstrip('-')}-nodes"
+    return base if len(base) >= 6 else f"{base}-sa"
+
+
+PROJECT_MESSAGE = "required when gcp:project is not set (pulumi config set gcp:project <project-id>)"
+
+
+def resolve_project(config: GkeClusterConfig, path: str) -> str:
+    """The project: ``project`` of the config, else ``gcp:project``; ConfigError when neither is set."""
+    project = config.project or gcp.config.project
+    if not project:
+        raise ConfigError([Problem(path, PROJECT_MESSAGE)])
+    return project
+
+
+def config_from_args(resource_name: str, args: GkeClusterArgs) -> tuple[GkeClusterConfig, LwsConfig, bool]:
+    """Validate component args with the stack-config models (raises ConfigError, registers nothing)."""
+    data: dict[str, Any] = {k: v for k, v in args.items() if k not in ("cluster_name", "lws", "protect")}
+    data["provider"] = "gke"
+    data["name"] = args.get("cluster_name", resource_name)
+    prefix = f"GkeCluster {resource_name}:"
+    config = validate_model(GkeClusterConfig, data, prefix)
+    lws = validate_model(LwsConfig, dict(args.get("lws", {})), f"{prefix}lws")
+    return config, lws, bool(args.get("protect", True))
+
+
+def args_from_settings(settings: StackSettings) -> GkeClusterArgs:
+    """The component args equivalent to a validated stack configuration."""
+    data = settings.cluster.model_dump(exclude_none=True, exclude={"provider", "name"})
+    data["cluster_name"] = settings.cluster.name
+    data["lws"] = settings.addons.lws.model_dump()
+    return cast(GkeClusterArgs, data)
+
+
+class GkeCluster(pulumi.ComponentResource):
+    """A GKE cluster for llm-d: private nodes, Dataplane V2, Workload Identity, shielded COS nodes,
+    Gateway API and Managed Prometheus, a CPU system pool, GPU/TPU pools (DRANET or manual
+    multi-network RDMA, compact multi-host placement, TPU slices) and the add-ons llm-d needs.
+
+    Satisfies :class:`llmd_infra.contract.LlmdCluster`.
+    """
+
+    kubeconfig: pulumi.Output[str]
+    cluster_name: pulumi.Output[str]
+    k8s_provider: k8s.Provider
+    system_pool: pulumi.Resource
+    accelerator_pools: pulumi.Output[list[AcceleratorPoolSummary]]
+
+    def __init__(self, name: str, args: GkeClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        config, lws, protect = config_from_args(name, args)
+        project_arg = resolve_project(config, f"GkeCluster {name}:project")
+        self.config = config
+        props = config.model_dump(by_alias=True, exclude_none=True, exclude={"provider"})
+        props["protect"] = protect
+        super().__init__(TYPE, name, props, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        project: pulumi.Output[str] = pulumi.Output.from_input(project_arg)
+        labels = {**MANAGED_BY_LABEL, **config.labels}
+
+        # --- networks -----------------------------------------------------------------------------
+        network: pulumi.Input[str]
+        subnetwork: pulumi.Input[str]
+        pods_range, services_range = PODS_RANGE, SERVICES_RANGE
+        self.network: ClusterNetwork | None = None
+        if config.network.existing is None:
+            self.network = ClusterNetwork(f"{name}-network", config, project_arg, child)
+            network, subnetwork = self.network.vpc.id, self.network.subnet.id
+        else:
+            existing = config.network.existing
+            network, subnetwork = existing.network, existing.subnetwork
+            pods_range, services_range = existing.pods_range_name, existing.services_range_name
+        self.rdma_network: RdmaNetwork | None = None
+        if config.uses_rdma("multi-network"):
+            self.rdma_network = RdmaNetwork(f"{name}-rdma", config, project, child)
+
+        # --- node identity ------------------------------------------------------------------------
+        self.node_service_account = gcp.serviceaccount.Account(
+            f"{name}-nodes-sa",
+            gcp.serviceaccount.AccountArgs(
+                account_id=_account_id(config.name),
+                project=project_arg,
+                display_name=f"GKE nodes of {config.name} (llmd-infra)",
+            ),
+            opts=child,
+        )
+        sa_member = self.node_service_account.email.apply(lambda e: f"serviceAccount:{e}")
+        self.node_roles = [
+            gcp.projects.IAMMember(
+                f"{name}-nodes-sa-{role.split('/')[1].replace('.', '-').lower()}",
+                gcp.projects.IAMMemberArgs(project=project, role=role, member=sa_member),
+                opts=child,
+            )
+            for role in NODE_SA_ROLES
+        ]
+        sa_email = self.node_service_account.email
+
+        # --- cluster ------------------------------------------------------------------------------
+        net = config.network
+        deletion_protection = protect if config.deletion_protection is None else config.deletion_protection
+        self.cluster = gcp.container.Cluster(
+            f"{name}-cluster",
+            gcp.container.ClusterArgs(
+                name=config.name,
+                project=project_arg,
+                location=config.region,
+                node_locations=config.zones,
+                description="llm-d cluster (llmd-infra)",
+                resource_labels=labels,
+                deletion_protection=deletion_protection,
+                release_channel=gcp.container.ClusterReleaseChannelArgs(channel=config.release_channel),
+                min_master_version=config.kubernetes_version,
+                # The default pool only exists while the cluster is created; it is removed for the
+                # pools below. Give it the same hardened node settings while it lives.
+                remove_default_node_pool=True,
+                initial_node_count=1,
+                node_config=gcp.container.ClusterNodeConfigArgs(
+                    image_type=IMAGE_TYPE,
+                    service_account=sa_email,
+                    oauth_scopes=OAUTH_SCOPES,
+                    shielded_instance_config=gcp.container.ClusterNodeConfigShieldedInstanceConfigArgs(
+                        enable_secure_boot=True, enable_integrity_monitoring=True
+                    ),
+                    workload_metadata_config=gcp.container.ClusterNodeConfigWorkloadMetadataConfigArgs(
+                        mode="GKE_METADATA"
+                    ),
+                ),
+                network=network,
+                subnetwork=subnetwork,
+                networking_mode="VPC_NATIVE",
+                ip_allocation_policy=gcp.container.ClusterIpAllocationPolicyArgs(
+                    cluster_secondary_range_name=pods_range, services_secondary_range_name=services_range
+                ),
+                datapath_provider="ADVANCED_DATAPATH",
+                enable_multi_networking=True if config.uses_rdma("multi-network") else None,
+                enable_intranode_visibility=True,
+                private_cluster_config=gcp.container.ClusterPrivateClusterConfigArgs(
+                    enable_private_nodes=True,
+                    enable_private_endpoint=net.private_endpoint,
+                    master_ipv4_cidr_block=net.master_cidr,
+                    master_global_access_config=gcp.container.ClusterPrivateClusterConfigMasterGlobalAccessConfigArgs(
+                        enabled=True
+                    ),
+                ),
+                master_authorized_networks_config=gcp.container.ClusterMasterAuthorizedNetworksConfigArgs(
+                    cidr_blocks=[
+                        gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(
+                            cidr_block=n.cidr, display_name=n.name or n.cidr
+                        )
+                        for n in net.master_authorized_networks
+                    ],
+                    gcp_public_cidrs_access_enabled=False,
+                ),
+                master_auth=gcp.container.ClusterMasterAuthArgs(
+                    client_certificate_config=gcp.container.ClusterMasterAuthClientCertificateConfigArgs(
+                        issue_client_certificate=False
+                    )
+                ),
+                enable_legacy_abac=False,
+                enable_shielded_nodes=True,
+                enable_kubernetes_alpha=False,
+                workload_identity_config=gcp.container.ClusterWorkloadIdentityConfigArgs(
+                    workload_pool=project.apply(lambda p: f"{p}.svc.id.goog")
+                ),
+                gateway_api_config=gcp.container.ClusterGatewayApiConfigArgs(channel="CHANNEL_STANDARD"),
+                addons_config=gcp.container.ClusterAddonsConfigArgs(
+                    http_load_balancing=gcp.container.ClusterAddonsConfigHttpLoadBalancingArgs(disabled=False),
+                    horizontal_pod_autoscaling=gcp.container.ClusterAddonsConfigHorizontalPodAutoscalingArgs(
+                        disabled=False
+                    ),
+                    gce_persistent_disk_csi_driver_config=(
+                        gcp.container.ClusterAddonsConfigGcePersistentDiskCsiDriverConfigArgs(enabled=True)
+                    ),
+                    gcs_fuse_csi_driver_config=gcp.container.ClusterAddonsConfigGcsFuseCsiDriverConfigArgs(
+                        enabled=True
+                    ),
+                ),
+                logging_config=gcp.container.ClusterLoggingConfigArgs(
+                    enable_components=["SYSTEM_COMPONENTS", "WORKLOADS"]
+                ),
+                monitoring_config=gcp.container.ClusterMonitoringConfigArgs(
+                    enable_components=["SYSTEM_COMPONENTS"],
+                    managed_prometheus=gcp.container.ClusterMonitoringConfigManagedPrometheusArgs(
+                        enabled=True,
+                        auto_monitoring_config=(
+                            gcp.container.ClusterMonitoringConfigManagedPrometheusAutoMonitoringConfigArgs(
+                                scope="ALL"
+                            )
+                        ),
+                    ),
+                ),
+                security_posture_config=gcp.container.ClusterSecurityPostureConfigArgs(mode="BASIC"),
+            ),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=protect,
+                depends_on=list(self.node_roles),
+                # The removed default pool's settings read back empty; they never drive a replacement.
+                ignore_changes=["nodeConfig", "initialNodeCount"],
+            ),
+        )
+
+        # --- pools --------------------------------------------------------------------------------
+        self.system_node_pool = system_pool(
+            f"{name}-system", config, self.cluster, sa_email, project_arg, self
+        )
+        self.system_pool = self.system_node_pool
+        self.pools = [
+            AcceleratorPool(
+                f"{name}-{pool.name}",
+                pool,
+                config,
+                self.cluster,
+                sa_email,
+                project_arg,
+                self.rdma_network,
+                protect,
+                child,
+            )
+            for pool in config.accelerator_pools
+        ]
+        summaries = [p.summary for p in self.pools]
+
+        # --- access -------------------------------------------------------------------------------
+        self.cluster_name = self.cluster.name
+        self.kubeconfig = kubeconfig_output(
+            project,
+            self.cluster.location.apply(lambda loc: loc or config.region),
+            self.cluster.name,
+            self.cluster.endpoint,
+            self.cluster.master_auth.cluster_ca_certificate.apply(lambda ca: ca or ""),
+        )
+        self.k8s_provider = k8s.Provider(
+            f"{name}-k8s", k8s.ProviderArgs(kubeconfig=self.kubeconfig), opts=child
+        )
+        self.accelerator_pools = pulumi.Output.from_input(summaries)
+
+        # --- add-ons (wait for the system pool, never for an accelerator pool) ----------------------
+        addon_opts = pulumi.ResourceOptions(parent=self, provider=self.k8s_provider, depends_on=[self.system_pool])
+        self.lws: LeaderWorkerSet | None = None
+        if lws.enabled:
+            self.lws = LeaderWorkerSet(
+                f"{name}-lws",
+                {"version": lws.version, "enable_disaggregated_set": lws.enable_disaggregated_set},
+                addon_opts,
+            )
+        self.gateway_crds: GatewayApiCrds | None = None
+        if config.needs_gateway_crds():
+            self.gateway_crds = GatewayApiCrds(
+                f"{name}-gateway-crds",
+                {"platform": "gke", "cluster_version": config.kubernetes_version or ""},
+                addon_opts,
+            )
+        self.nvidia_driver: CosNvidiaDriverInstaller | None = None
+        self.dra_driver: NvidiaDraDriver | None = None
+        if config.uses_rdma("dranet"):
+            # llm-d's DRA path: GKE's driver installation is disabled on the pool, the COS installer
+            # DaemonSet loads the driver, and the NVIDIA DRA driver publishes gpu.nvidia.com devices.
+            self.nvidia_driver = CosNvidiaDriverInstaller(f"{name}-nvidia-driver", {}, addon_opts)
+            self.dra_driver = NvidiaDraDriver(f"{name}-nvidia-dra", {}, addon_opts)
+        if self.rdma_network is not None:
+            self.rdma_network.add_network_objects(self.k8s_provider, [self.system_pool])
+
+        outputs: dict[str, Any] = {
+            "kubeconfig": self.kubeconfig,
+            "clusterName": self.cluster_name,
+            "acceleratorPools": self.accelerator_pools,
+            "systemPool": self.system_node_pool.name,
+        }
+        assert set(CLUSTER_OUTPUTS) <= set(outputs)
+        self.register_outputs(outputs)
+
+
+def cluster_from_config(settings: StackSettings, opts: pulumi.ResourceOptions | None = None) -> GkeCluster:
+    """The stack program's entry point: one ``GkeCluster`` named after the configured cluster."""
+    resolve_project(settings.cluster, "llmd-infra:cluster.project")
+    args = args_from_settings(settings)
+    args["protect"] = settings.protect_for(pulumi.get_stack())
+    return GkeCluster(settings.cluster.name, args, opts)

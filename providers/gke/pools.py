@@ -1,0 +1,263 @@
+"""GKE node pools: the CPU system pool and accelerator (GPU/TPU) pools."""
+
+from __future__ import annotations
+
+import math
+
+import pulumi
+import pulumi_gcp as gcp
+
+from llmd_infra.config.gke import AcceleratorPoolConfig, GkeClusterConfig
+from llmd_infra.contract import MULTI_HOST_LABEL, AcceleratorPoolSummary
+from llmd_infra.providers.gke.network import RdmaNetwork
+
+OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
+"""Access is governed by the node service account's IAM roles, as GKE recommends."""
+IMAGE_TYPE = "COS_CONTAINERD"
+"""Container-Optimized OS: CIS GKE 5.5.1; required for GPUDirect-RDMA (accelerator-catalog.md §3a)."""
+
+GPU_TAINT = ("nvidia.com/gpu", "present")
+TPU_TAINT = ("google.com/tpu", "present")
+
+DRANET_LABELS = {
+    # llm-d GKE README, DRA + managed DRANET node pool (llmd-providers.md §6.3), verbatim.
+    "cloud.google.com/gke-networking-dra-driver": "true",
+    "nvidia.com/gpu.present": "true",
+    "cloud.google.com/gke-nvidia-gpu-dra-driver": "true",
+    "gke-no-default-nvidia-gpu-device-plugin": "true",
+}
+DRANET_ACCELERATOR_LABEL = "goog-gke-accelerator-type"
+
+_EFFECTS = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE", "NoExecute": "NO_EXECUTE"}
+_DRIVER_VERSIONS = {"default": "DEFAULT", "latest": "LATEST", "disabled": "INSTALLATION_DISABLED"}
+
+NODE_COUNT_FIELDS = ["nodeCount", "initialNodeCount"]
+
+
+def secure_node_config(
+    machine_type: str,
+    service_account: pulumi.Input[str],
+    disk_size_gb: int,
+    disk_type: str,
+    labels: dict[str, str],
+    resource_labels: dict[str, str],
+) -> gcp.container.NodePoolNodeConfigArgs:
+    """The node settings every pool shares: COS, shielded VM, GKE metadata server, dedicated SA."""
+    return gcp.container.NodePoolNodeConfigArgs(
+        machine_type=machine_type,
+        image_type=IMAGE_TYPE,
+        disk_size_gb=disk_size_gb,
+        disk_type=disk_type,
+        service_account=service_account,
+        oauth_scopes=OAUTH_SCOPES,
+        labels=labels,
+        resource_labels=resource_labels,
+        shielded_instance_config=gcp.container.NodePoolNodeConfigShieldedInstanceConfigArgs(
+            enable_secure_boot=True, enable_integrity_monitoring=True
+        ),
+        workload_metadata_config=gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(mode="GKE_METADATA"),
+        metadata={"disable-legacy-endpoints": "true"},
+    )
+
+
+def system_pool(
+    name: str,
+    config: GkeClusterConfig,
+    cluster: gcp.container.Cluster,
+    service_account: pulumi.Input[str],
+    project: pulumi.Input[str] | None,
+    parent: pulumi.Resource,
+) -> gcp.container.NodePool:
+    """The CPU pool llm-d's router/EPP and every add-on run on."""
+    sp = config.system_pool
+    zones = config.system_zones()
+    lo, hi = sp.node_range(len(zones))
+    autoscaled = sp.autoscaling is not None
+    node_config = secure_node_config(
+        sp.machine_type, service_account, sp.disk_size_gb, "pd-balanced", {"llm-d.ai/role": "system"},
+        dict(config.labels),
+    )
+    return gcp.container.NodePool(
+        name,
+        gcp.container.NodePoolArgs(
+            name="system",
+            cluster=cluster.id,
+            location=config.region,
+            project=project,
+            node_locations=zones,
+            node_count=None if autoscaled else lo // len(zones),
+            initial_node_count=math.ceil(lo / len(zones)) if autoscaled else None,
+            autoscaling=gcp.container.NodePoolAutoscalingArgs(
+                total_min_node_count=lo, total_max_node_count=hi, location_policy="BALANCED"
+            ) if autoscaled else None,
+            ignore_node_count_changes=True if autoscaled else None,
+            management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
+            upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
+                strategy="SURGE", max_surge=1, max_unavailable=0
+            ),
+            node_config=node_config,
+        ),
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            delete_before_replace=True,
+            ignore_changes=NODE_COUNT_FIELDS if autoscaled else None,
+        ),
+    )
+
+
+class AcceleratorPool(pulumi.ComponentResource):
+    """One GPU or TPU node pool (and the workload policy of a multi-host TPU7x slice)."""
+
+    summary: AcceleratorPoolSummary
+
+    def __init__(
+        self,
+        name: str,
+        pool: AcceleratorPoolConfig,
+        config: GkeClusterConfig,
+        cluster: gcp.container.Cluster,
+        service_account: pulumi.Input[str],
+        project: pulumi.Input[str] | None,
+        rdma_network: RdmaNetwork | None,
+        protect: bool,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        m = pool.machine()
+        zones = config.pool_zones(pool)
+        lo, hi = pool.node_range()
+        autoscaled = pool.autoscaling is not None
+        multi_host = pool.is_multi_host()
+        self.summary = AcceleratorPoolSummary(
+            name=pool.name,
+            machineType=m.name,
+            accelerator=m.accelerator or "",
+            acceleratorsPerNode=m.accelerator_count,
+            minNodes=lo,
+            maxNodes=hi,
+            autoscaling=autoscaled,
+            multiHost=multi_host,
+            interconnect=pool.interconnect().value,
+            zones=zones,
+        )
+        super().__init__(
+            "llmd-infra:gke:AcceleratorPool",
+            name,
+            {**self.summary, "rdma": pool.rdma, "tpuTopology": pool.topology() if m.is_tpu else None},
+            opts,
+        )
+        child = pulumi.ResourceOptions(parent=self)
+
+        labels: dict[str, str] = {"llm-d.ai/pool": pool.name}
+        if multi_host:
+            labels[MULTI_HOST_LABEL] = "true"
+        if pool.rdma == "dranet":
+            labels.update(DRANET_LABELS)
+            labels[DRANET_ACCELERATOR_LABEL] = m.gke_accelerator or ""
+        labels.update(pool.labels)
+
+        taint_key, taint_value = TPU_TAINT if m.is_tpu else GPU_TAINT
+        taints = [gcp.container.NodePoolNodeConfigTaintArgs(key=taint_key, value=taint_value, effect="NO_SCHEDULE")]
+        taints += [
+            gcp.container.NodePoolNodeConfigTaintArgs(key=t.key, value=t.value, effect=_EFFECTS[t.effect])
+            for t in pool.taints
+        ]
+
+        node_config = secure_node_config(
+            m.name, service_account, pool.boot_disk_gb(), pool.boot_disk_type(), labels, dict(config.labels)
+        )
+        node_config.taints = taints
+        if not m.is_tpu:
+            driver = pool.driver()
+            assert driver is not None
+            node_config.guest_accelerators = [
+                gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(
+                    type=m.gke_accelerator or "",
+                    count=m.accelerator_count,
+                    gpu_driver_installation_config=(
+                        gcp.container.NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfigArgs(
+                            gpu_driver_version=_DRIVER_VERSIONS[driver]
+                        )
+                    ),
+                )
+            ]
+        if pool.rdma != "none":
+            node_config.gvnic = gcp.container.NodePoolNodeConfigGvnicArgs(enabled=True)
+        if pool.spot:
+            node_config.spot = True
+        if pool.flex_start:
+            node_config.flex_start = True
+        if pool.reservation is not None:
+            node_config.reservation_affinity = gcp.container.NodePoolNodeConfigReservationAffinityArgs(
+                consume_reservation_type="SPECIFIC_RESERVATION",
+                key="compute.googleapis.com/reservation-name",
+                values=pool.reservation.values(),
+            )
+        elif pool.spot or pool.flex_start:
+            node_config.reservation_affinity = gcp.container.NodePoolNodeConfigReservationAffinityArgs(
+                consume_reservation_type="NO_RESERVATION"
+            )
+
+        network_config: gcp.container.NodePoolNetworkConfigArgs | None = None
+        if pool.rdma == "dranet":
+            network_config = gcp.container.NodePoolNetworkConfigArgs(accelerator_network_profile="auto")
+        elif pool.rdma == "multi-network":
+            assert rdma_network is not None
+            network_config = gcp.container.NodePoolNetworkConfigArgs(
+                additional_node_network_configs=rdma_network.node_network_configs()
+            )
+
+        self.workload_policy: gcp.compute.ResourcePolicy | None = None
+        placement: gcp.container.NodePoolPlacementPolicyArgs | None = None
+        if m.is_tpu and multi_host and m.name.startswith("tpu7x"):
+            self.workload_policy = gcp.compute.ResourcePolicy(
+                f"{name}-workload-policy",
+                gcp.compute.ResourcePolicyArgs(
+                    name=f"{config.name}-{pool.name}",
+                    project=project,
+                    region=config.region,
+                    workload_policy=gcp.compute.ResourcePolicyWorkloadPolicyArgs(
+                        type="HIGH_THROUGHPUT", accelerator_topology=pool.topology()
+                    ),
+                ),
+                opts=child,
+            )
+            placement = gcp.container.NodePoolPlacementPolicyArgs(
+                type="COMPACT", policy_name=self.workload_policy.name
+            )
+        elif m.is_tpu and multi_host:
+            placement = gcp.container.NodePoolPlacementPolicyArgs(type="COMPACT", tpu_topology=pool.topology())
+        elif pool.compact():
+            placement = gcp.container.NodePoolPlacementPolicyArgs(type="COMPACT")
+
+        self.node_pool = gcp.container.NodePool(
+            f"{name}-nodes",
+            gcp.container.NodePoolArgs(
+                name=pool.name,
+                cluster=cluster.id,
+                location=config.region,
+                project=project,
+                node_locations=zones,
+                node_count=None if autoscaled else lo // len(zones),
+                initial_node_count=math.ceil(lo / len(zones)) if autoscaled else None,
+                autoscaling=gcp.container.NodePoolAutoscalingArgs(
+                    total_min_node_count=lo, total_max_node_count=hi, location_policy="ANY"
+                ) if autoscaled else None,
+                ignore_node_count_changes=True if autoscaled else None,
+                management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
+                # Scarce capacity: never surge extra accelerator VMs during upgrades (policy-anchors §9.2).
+                upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
+                    strategy="SURGE", max_surge=0, max_unavailable=1
+                ),
+                queued_provisioning=None,
+                placement_policy=placement,
+                network_config=network_config,
+                node_config=node_config,
+            ),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=protect,
+                delete_before_replace=True,
+                ignore_changes=NODE_COUNT_FIELDS if autoscaled else None,
+            ),
+        )
+        self.register_outputs({"nodePoolName": self.node_pool.name, "summary": dict(self.summary)})
