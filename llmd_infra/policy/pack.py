@@ -537,7 +537,9 @@ def build_policy(spec: PolicySpec) -> Any:
     }
     if spec.kind == "stack":
         return pp.StackValidationPolicy(validate=_stack_validate(spec), **common)
-    return pp.ResourceValidationPolicy(validate=_resource_validate(spec), remediate=spec.remediate, **common)
+    remediate = spec.remediate
+    adapter = (lambda args: remediate(args.props)) if remediate is not None else None
+    return pp.ResourceValidationPolicy(validate=_resource_validate(spec), remediate=adapter, **common)
 
 
 def build_policies(specs: tuple[PolicySpec, ...] = PACK_POLICIES) -> list[Any]:

@@ -1,0 +1,278 @@
+"""GKE, DOKS and stack-wide security/reliability policies on RAW programs: exact verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pulumi_digitalocean as do
+import pulumi_gcp as gcp
+import pulumi_kubernetes as k8s
+import pytest
+
+from llmd_infra.plan.analyze import analyze_plan
+from llmd_infra.plan.engine import run_callable
+from llmd_infra.policy.pack import ALL_POLICIES, SECURITY_POLICIES
+
+GKE = gcp.container
+SECURITY_IDS = {p.name for p in SECURITY_POLICIES}
+PROTECT = pulumi.ResourceOptions(protect=True)
+
+
+class Unordered(list[tuple[str, str, str, str]]):
+    """Verdicts compared without order: resources register concurrently, so their order varies."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, list) and sorted(self) == sorted(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def verdicts(program: Callable[[], None], config: dict[str, Any] | None = None) -> list[tuple[str, str, str, str]]:
+    analysis = analyze_plan(run_callable(program), config)
+    return Unordered(
+        (v.policy, v.enforcement, v.urn.rsplit("::", 1)[-1] if v.urn else "", v.message)
+        for v in analysis.violations
+        if v.policy in SECURITY_IDS
+    )
+
+
+def node_config(**overrides: Any) -> Any:
+    args: dict[str, Any] = {
+        "machine_type": "e2-standard-8",
+        "service_account": "nodes@demo.iam.gserviceaccount.com",
+        "workload_metadata_config": GKE.NodePoolNodeConfigWorkloadMetadataConfigArgs(mode="GKE_METADATA"),
+        "shielded_instance_config": GKE.NodePoolNodeConfigShieldedInstanceConfigArgs(
+            enable_secure_boot=True, enable_integrity_monitoring=True
+        ),
+    }
+    args.update(overrides)
+    return GKE.NodePoolNodeConfigArgs(**args)
+
+
+def cluster(name: str = "c", opts: pulumi.ResourceOptions | None = PROTECT, **overrides: Any) -> None:
+    args: dict[str, Any] = {
+        "location": "us-central1-a",
+        "remove_default_node_pool": True,
+        "initial_node_count": 1,
+        "private_cluster_config": GKE.ClusterPrivateClusterConfigArgs(enable_private_nodes=True),
+        "master_authorized_networks_config": GKE.ClusterMasterAuthorizedNetworksConfigArgs(
+            cidr_blocks=[GKE.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(cidr_block="10.0.0.0/8")]
+        ),
+        "workload_identity_config": GKE.ClusterWorkloadIdentityConfigArgs(workload_pool="demo.svc.id.goog"),
+        "release_channel": GKE.ClusterReleaseChannelArgs(channel="REGULAR"),
+        "datapath_provider": "ADVANCED_DATAPATH",
+        "deletion_protection": True,
+    }
+    args.update(overrides)
+    GKE.Cluster(name, opts=opts, **args)
+
+
+def pool(name: str = "p", **overrides: Any) -> None:
+    args: dict[str, Any] = {"cluster": "c", "location": "us-central1-a", "node_count": 1, "node_config": node_config()}
+    args.update(overrides)
+    GKE.NodePool(name, **args)
+
+
+def secure_gke() -> None:
+    cluster()
+    pool()
+
+
+def test_secure_raw_gke_program_has_no_security_violations() -> None:
+    assert verdicts(secure_gke) == []
+
+
+CASES: list[tuple[str, Callable[[], None], list[tuple[str, str, str, str]]]] = [
+    ("public nodes", lambda: cluster(private_cluster_config=None),
+     [("gke-private-nodes", "mandatory", "c",
+       "privateClusterConfig.enablePrivateNodes is not true: nodes get public IP addresses")]),
+    ("no authorized networks", lambda: cluster(master_authorized_networks_config=None),
+     [("gke-master-authorized-networks", "mandatory", "c",
+       "the control plane endpoint is public and masterAuthorizedNetworksConfig is not set: any address can reach "
+       "the API server")]),
+    ("open authorized networks", lambda: cluster(master_authorized_networks_config=GKE.ClusterMasterAuthorizedNetworksConfigArgs(  # noqa: E501
+        cidr_blocks=[GKE.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(cidr_block="0.0.0.0/0")])),
+     [("gke-master-authorized-networks", "mandatory", "c",
+       "masterAuthorizedNetworksConfig allows 0.0.0.0/0: the API server is open to the internet")]),
+    ("no workload identity", lambda: cluster(workload_identity_config=None),
+     [("gke-workload-identity", "mandatory", "c", "workloadIdentityConfig.workloadPool is not set: Workload Identity is off")]),  # noqa: E501
+    ("GCE metadata on a pool", lambda: pool(node_config=node_config(
+        workload_metadata_config=GKE.NodePoolNodeConfigWorkloadMetadataConfigArgs(mode="GCE_METADATA"))),
+     [("gke-workload-identity", "mandatory", "p",
+       'nodeConfig.workloadMetadataConfig.mode is "GCE_METADATA", not "GKE_METADATA": pods can read the node\'s '
+       "credentials from the Compute Engine metadata server")]),
+    ("no secure boot", lambda: pool(node_config=node_config(
+        shielded_instance_config=GKE.NodePoolNodeConfigShieldedInstanceConfigArgs(enable_integrity_monitoring=False))),
+     [("gke-shielded-nodes", "mandatory", "p", "nodeConfig.shieldedInstanceConfig.enableSecureBoot is not true"),
+      ("gke-shielded-nodes", "mandatory", "p", "nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring is false")]),  # noqa: E501
+    ("shielded nodes off", lambda: cluster(enable_shielded_nodes=False),
+     [("gke-shielded-nodes", "mandatory", "c", "enableShieldedNodes is false")]),
+    ("legacy ABAC", lambda: cluster(enable_legacy_abac=True),
+     [("gke-legacy-abac-disabled", "mandatory", "c", "enableLegacyAbac is true: legacy ABAC grants bypass RBAC")]),
+    ("client certificate", lambda: cluster(master_auth=GKE.ClusterMasterAuthArgs(
+        client_certificate_config=GKE.ClusterMasterAuthClientCertificateConfigArgs(issue_client_certificate=True))),
+     [("gke-legacy-auth-disabled", "mandatory", "c", "masterAuth.clientCertificateConfig.issueClientCertificate is true")]),  # noqa: E501
+    ("no network policy", lambda: cluster(datapath_provider=None),
+     [("gke-network-policy", "mandatory", "c",
+       'neither networkPolicy.enabled is true nor datapathProvider is "ADVANCED_DATAPATH" (Dataplane V2)')]),
+    ("default SA", lambda: pool(node_config=node_config(service_account="123456789-compute@developer.gserviceaccount.com")),  # noqa: E501
+     [("gke-node-service-account", "mandatory", "p",
+       'nodeConfig.serviceAccount "123456789-compute@developer.gserviceaccount.com" is the Compute Engine default '
+       "service account")]),
+    ("no release channel", lambda: cluster(release_channel=None),
+     [("gke-release-channel", "advisory", "c",
+       "releaseChannel.channel is not set: the cluster is not enrolled in a release channel")]),
+    ("auto-repair off", lambda: pool(management=GKE.NodePoolManagementArgs(auto_repair=False)),
+     [("gke-auto-repair", "advisory", "p", "management.autoRepair is false")]),
+    ("deletion protection off", lambda: cluster(deletion_protection=False),
+     [("gke-deletion-protection", "advisory", "c",
+       "deletionProtection is false: a destroy or a replacement deletes the cluster")]),
+    ("unprotected", lambda: cluster(opts=None),
+     [("cluster-protected", "advisory", "c",
+       "cluster 'c' (gcp:container/cluster:Cluster) is not protected: `pulumi destroy` or a replacement deletes it")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("label", "program", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_gke_security_violation(label: str, program: Callable[[], None], expected: list[Any]) -> None:
+    assert verdicts(program) == expected
+
+
+def test_inline_pools_and_kept_default_pool_are_judged() -> None:
+    def program() -> None:
+        cluster(
+            remove_default_node_pool=None,
+            node_pools=[
+                GKE.ClusterNodePoolArgs(
+                    name="inline", node_config=GKE.ClusterNodePoolNodeConfigArgs(machine_type="e2-standard-8")
+                )
+            ],
+        )
+
+    assert verdicts(program) == [
+        (
+            "gke-workload-identity",
+            "mandatory",
+            "c",
+            'nodePools[0].nodeConfig.workloadMetadataConfig.mode is not set, not "GKE_METADATA": pods can read the '
+            "node's credentials from the Compute Engine metadata server",
+        ),
+        (
+            "gke-shielded-nodes",
+            "mandatory",
+            "c",
+            "nodePools[0].nodeConfig.shieldedInstanceConfig.enableSecureBoot is not true",
+        ),
+        (
+            "gke-node-service-account",
+            "mandatory",
+            "c",
+            "nodePools[0].nodeConfig.serviceAccount is not set: nodes run as the Compute Engine default service account",  # noqa: E501
+        ),
+    ]
+
+
+def test_remediation_rewrites_before_analysis() -> None:
+    def program() -> None:
+        cluster(enable_legacy_abac=True)
+
+    analysis = analyze_plan(run_callable(program), {"gke-legacy-abac-disabled": "remediate"})
+    assert [v.policy for v in analysis.violations if v.policy in SECURITY_IDS] == []
+    assert [(n.policy, n.message) for n in analysis.notes] == [
+        ("gke-legacy-abac-disabled", "remediated: the resource's properties were rewritten by the policy")
+    ]
+
+
+# --- DOKS -----------------------------------------------------------------------------------------
+
+
+def doks(**overrides: Any) -> None:
+    args: dict[str, Any] = {
+        "region": "nyc2",
+        "version": "1.33.1-do.3",
+        "vpc_uuid": "vpc-1",
+        "auto_upgrade": True,
+        "surge_upgrade": True,
+        "maintenance_policy": do.KubernetesClusterMaintenancePolicyArgs(day="sunday", start_time="04:00"),
+        "node_pool": do.KubernetesClusterNodePoolArgs(name="sys", size="s-4vcpu-8gb", node_count=1),
+    }
+    args.update(overrides)
+    do.KubernetesCluster("doks", opts=PROTECT, **args)
+
+
+def test_secure_raw_doks_program_has_no_security_violations() -> None:
+    assert verdicts(doks) == []
+
+
+def test_doks_violations() -> None:
+    assert verdicts(lambda: doks(surge_upgrade=False, auto_upgrade=False, maintenance_policy=None, vpc_uuid=None)) == [
+        (
+            "doks-surge-upgrade",
+            "advisory",
+            "doks",
+            "surgeUpgrade is false: upgrades drain nodes before replacements exist",
+        ),
+        (
+            "doks-auto-upgrade-or-maintenance",
+            "mandatory",
+            "doks",
+            "autoUpgrade is not true and no maintenancePolicy is set: patch releases are never applied on a schedule",
+        ),
+        ("doks-vpc-native", "advisory", "doks", "vpcUuid is not set: the cluster lands in the region's default VPC"),
+    ]
+    # A maintenance window alone satisfies the upgrade policy.
+    assert verdicts(lambda: doks(auto_upgrade=False)) == []
+
+
+# --- stack-wide -----------------------------------------------------------------------------------
+
+
+def test_lws_crd_protected() -> None:
+    def program() -> None:
+        k8s.helm.v3.Release("lws", chart="oci://registry.k8s.io/lws/charts/lws", version="0.7.0")
+        k8s.helm.v3.Release("lws-safe", chart="oci://registry.k8s.io/lws/charts/lws", version="0.9.0", opts=PROTECT)
+
+    assert verdicts(program) == [
+        (
+            "lws-crd-protected",
+            "advisory",
+            "lws",
+            "the LeaderWorkerSet install is not protected: deleting or replacing it deletes the leaderworkersets CRD "
+            "and, with it, every LeaderWorkerSet in the cluster",
+        ),
+        (
+            "lws-crd-protected",
+            "advisory",
+            "lws",
+            'LWS chart version "0.7.0" ships the CRD as a Helm template: upgrading this release directly to 0.9.0 or '
+            "later makes Helm delete the CRD and every LeaderWorkerSet (kubernetes-sigs/lws#880)",
+        ),
+    ]
+
+
+def test_kubeconfig_output_must_be_secret() -> None:
+    def program() -> None:
+        secure_gke()
+        pulumi.export("kubeconfig", "apiVersion: v1\nusers: [{user: {token: abc}}]")
+        pulumi.export("cluster", {"kubeconfig": pulumi.Output.secret("x"), "name": "c"})
+
+    analysis = analyze_plan(run_callable(program))
+    assert [(v.policy, v.enforcement, v.urn, v.message) for v in analysis.violations] == [
+        (
+            "kubeconfig-output-secret",
+            "mandatory",
+            "urn:pulumi:test::test::pulumi:pulumi:Stack::test-test",
+            'stack output "kubeconfig" holds a kubeconfig but is not a secret: wrap it in pulumi.Output.secret',
+        ),
+    ]
+
+
+def test_every_security_policy_documents_enforcement_remediation_and_anchors() -> None:
+    for spec in ALL_POLICIES:
+        assert spec.enforcement in ("mandatory", "advisory")
+        assert spec.remediation
+        if spec.requirement is None:
+            assert spec.anchors, spec.name
+            assert spec.full_description.endswith("]")
