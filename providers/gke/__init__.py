@@ -18,7 +18,7 @@ from llmd_infra.providers.gke.args import (
 )
 from llmd_infra.providers.gke.cluster import TYPE, GkeCluster, cluster_from_config
 from llmd_infra.providers.gke.network import ClusterNetwork, RdmaNetwork
-from llmd_infra.providers.gke.pools import AcceleratorPool
+from llmd_infra.providers.gke.pools import AcceleratorPool, SystemPool
 
 __all__ = [
     "TYPE",
@@ -34,6 +34,7 @@ __all__ = [
     "NetworkArgs",
     "RdmaNetwork",
     "ReservationArgs",
+    "SystemPool",
     "SystemPoolArgs",
     "TaintArgs",
     "cluster_from_config",

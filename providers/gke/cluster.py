@@ -18,7 +18,7 @@ from llmd_infra.errors import ConfigError, Problem
 from llmd_infra.providers.gke.args import GkeClusterArgs
 from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
 from llmd_infra.providers.gke.network import PODS_RANGE, SERVICES_RANGE, ClusterNetwork, RdmaNetwork
-from llmd_infra.providers.gke.pools import IMAGE_TYPE, OAUTH_SCOPES, AcceleratorPool, system_pool
+from llmd_infra.providers.gke.pools import IMAGE_TYPE, OAUTH_SCOPES, AcceleratorPool, SystemPool
 
 TYPE = "llmd-infra:gke:GkeCluster"
 NODE_SA_ROLES = ("roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader")
@@ -230,10 +230,8 @@ class GkeCluster(pulumi.ComponentResource):
         )
 
         # --- pools --------------------------------------------------------------------------------
-        self.system_node_pool = system_pool(
-            f"{name}-system", config, self.cluster, sa_email, project_arg, self
-        )
-        self.system_pool = self.system_node_pool
+        self.system = SystemPool(f"{name}-system", config, self.cluster, sa_email, project_arg, child)
+        self.system_pool = self.system
         self.pools = [
             AcceleratorPool(
                 f"{name}-{pool.name}",
@@ -294,7 +292,7 @@ class GkeCluster(pulumi.ComponentResource):
             "kubeconfig": self.kubeconfig,
             "clusterName": self.cluster_name,
             "acceleratorPools": self.accelerator_pools,
-            "systemPool": self.system_node_pool.name,
+            "systemPool": self.system.node_pool.name,
         }
         assert set(CLUSTER_OUTPUTS) <= set(outputs)
         self.register_outputs(outputs)

@@ -16,6 +16,7 @@ PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
 GKE_NETWORKING_GROUP = "networking.gke.io"
 GKE_NETWORKING_API = "networking.gke.io/v1"
+MANAGED_BY = {"app.kubernetes.io/managed-by": "llmd-infra"}
 
 
 class ClusterNetwork(pulumi.ComponentResource):
@@ -219,7 +220,7 @@ class RdmaNetwork(pulumi.ComponentResource):
                 f"{self._name}-{net_name}-params",
                 api_version=GKE_NETWORKING_API,
                 kind="GKENetworkParamSet",
-                metadata=k8s.meta.v1.ObjectMetaArgs(name=net_name, labels={"app.kubernetes.io/managed-by": "llmd-infra"}),
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=net_name, labels=MANAGED_BY),
                 spec=spec,
                 opts=opts,
             )
@@ -227,7 +228,7 @@ class RdmaNetwork(pulumi.ComponentResource):
                 f"{self._name}-{net_name}-network",
                 api_version=GKE_NETWORKING_API,
                 kind="Network",
-                metadata=k8s.meta.v1.ObjectMetaArgs(name=net_name, labels={"app.kubernetes.io/managed-by": "llmd-infra"}),
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=net_name, labels=MANAGED_BY),
                 spec={
                     "type": "Device",
                     "parametersRef": {"group": GKE_NETWORKING_GROUP, "kind": "GKENetworkParamSet", "name": net_name},

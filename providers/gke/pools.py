@@ -60,49 +60,59 @@ def secure_node_config(
     )
 
 
-def system_pool(
-    name: str,
-    config: GkeClusterConfig,
-    cluster: gcp.container.Cluster,
-    service_account: pulumi.Input[str],
-    project: pulumi.Input[str] | None,
-    parent: pulumi.Resource,
-) -> gcp.container.NodePool:
-    """The CPU pool llm-d's router/EPP and every add-on run on."""
-    sp = config.system_pool
-    zones = config.system_zones()
-    lo, hi = sp.node_range(len(zones))
-    autoscaled = sp.autoscaling is not None
-    node_config = secure_node_config(
-        sp.machine_type, service_account, sp.disk_size_gb, "pd-balanced", {"llm-d.ai/role": "system"},
-        dict(config.labels),
-    )
-    return gcp.container.NodePool(
-        name,
-        gcp.container.NodePoolArgs(
-            name="system",
-            cluster=cluster.id,
-            location=config.region,
-            project=project,
-            node_locations=zones,
-            node_count=None if autoscaled else lo // len(zones),
-            initial_node_count=math.ceil(lo / len(zones)) if autoscaled else None,
-            autoscaling=gcp.container.NodePoolAutoscalingArgs(
-                total_min_node_count=lo, total_max_node_count=hi, location_policy="BALANCED"
-            ) if autoscaled else None,
-            ignore_node_count_changes=True if autoscaled else None,
-            management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
-            upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
-                strategy="SURGE", max_surge=1, max_unavailable=0
+class SystemPool(pulumi.ComponentResource):
+    """The CPU pool llm-d's router/EPP and every add-on run on (what add-ons wait for)."""
+
+    def __init__(
+        self,
+        name: str,
+        config: GkeClusterConfig,
+        cluster: gcp.container.Cluster,
+        service_account: pulumi.Input[str],
+        project: pulumi.Input[str] | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        sp = config.system_pool
+        zones = config.system_zones()
+        lo, hi = sp.node_range(len(zones))
+        autoscaled = sp.autoscaling is not None
+        super().__init__(
+            "llmd-infra:gke:SystemPool",
+            name,
+            {"machineType": sp.machine_type, "minNodes": lo, "maxNodes": hi, "zones": zones},
+            opts,
+        )
+        node_config = secure_node_config(
+            sp.machine_type, service_account, sp.disk_size_gb, "pd-balanced", {"llm-d.ai/role": "system"},
+            dict(config.labels),
+        )
+        self.node_pool = gcp.container.NodePool(
+            f"{name}-nodes",
+            gcp.container.NodePoolArgs(
+                name="system",
+                cluster=cluster.id,
+                location=config.region,
+                project=project,
+                node_locations=zones,
+                node_count=None if autoscaled else lo // len(zones),
+                initial_node_count=math.ceil(lo / len(zones)) if autoscaled else None,
+                autoscaling=gcp.container.NodePoolAutoscalingArgs(
+                    total_min_node_count=lo, total_max_node_count=hi, location_policy="BALANCED"
+                ) if autoscaled else None,
+                ignore_node_count_changes=True if autoscaled else None,
+                management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
+                upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
+                    strategy="SURGE", max_surge=1, max_unavailable=0
+                ),
+                node_config=node_config,
             ),
-            node_config=node_config,
-        ),
-        opts=pulumi.ResourceOptions(
-            parent=parent,
-            delete_before_replace=True,
-            ignore_changes=NODE_COUNT_FIELDS if autoscaled else None,
-        ),
-    )
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                delete_before_replace=True,
+                ignore_changes=NODE_COUNT_FIELDS if autoscaled else None,
+            ),
+        )
+        self.register_outputs({"nodePoolName": self.node_pool.name})
 
 
 class AcceleratorPool(pulumi.ComponentResource):
