@@ -1,0 +1,246 @@
+"""SARIF 2.1.0 and Markdown (PR comment + Mermaid) reports of a policy run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pulumi
+import pulumi_gcp as gcp
+import pytest
+
+from llmd_infra.plan.analyze import analyze_plan
+from llmd_infra.plan.engine import run_callable, run_program
+from llmd_infra.plan.graph import Plan
+from llmd_infra.report import markdown, sarif
+from llmd_infra.report.model import Analysis
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_GCP = ROOT / "tests" / "programs" / "raw_gcp"
+
+# The parts of the OASIS SARIF 2.1.0 schema (sarif-schema-2.1.0.json, oasis-tcs/sarif-spec; the
+# same as schemastore's sarif-2.1.0-rtm.5.json) this report relies on, copied in reduced form:
+# required properties, enums and types of sarifLog, run, tool, reportingDescriptor, result,
+# location, physicalLocation, artifactLocation, region, logicalLocation, message.
+_MESSAGE = {
+    "type": "object",
+    "anyOf": [{"required": ["text"]}, {"required": ["id"]}],
+    "properties": {"text": {"type": "string"}},
+}
+_LEVEL = {"enum": ["none", "note", "warning", "error"]}
+SARIF_SUBSET: dict[str, Any] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "type": "object",
+    "required": ["version", "runs"],
+    "properties": {
+        "$schema": {"type": "string", "format": "uri"},
+        "version": {"enum": ["2.1.0"]},
+        "runs": {"type": "array", "items": {
+            "type": "object",
+            "required": ["tool"],
+            "properties": {
+                "tool": {"type": "object", "required": ["driver"], "properties": {"driver": {
+                    "type": "object", "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string"}, "version": {"type": "string"},
+                        "informationUri": {"type": "string", "format": "uri"},
+                        "rules": {"type": "array", "uniqueItems": True, "items": {
+                            "type": "object", "required": ["id"],
+                            "properties": {
+                                "id": {"type": "string"}, "name": {"type": "string"},
+                                "shortDescription": _MESSAGE, "fullDescription": _MESSAGE, "help": _MESSAGE,
+                                "defaultConfiguration": {"type": "object", "properties": {"level": _LEVEL}},
+                                "properties": {"type": "object"},
+                            }}},
+                    }}}},
+                "results": {"type": "array", "items": {
+                    "type": "object", "required": ["message"],
+                    "properties": {
+                        "ruleId": {"type": "string"}, "ruleIndex": {"type": "integer", "minimum": -1},
+                        "level": _LEVEL, "message": _MESSAGE,
+                        "partialFingerprints": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "locations": {"type": "array", "items": {"type": "object", "properties": {
+                            "physicalLocation": {"type": "object", "properties": {
+                                "artifactLocation": {"type": "object", "properties": {
+                                    "uri": {"type": "string", "format": "uri-reference"},
+                                    "uriBaseId": {"type": "string"}}},
+                                "region": {"type": "object", "properties": {
+                                    "startLine": {"type": "integer", "minimum": 1}}}}},
+                            "logicalLocations": {"type": "array", "items": {"type": "object", "properties": {
+                                "fullyQualifiedName": {"type": "string"}, "kind": {"type": "string"}}}},
+                        }}},
+                    }}},
+                "originalUriBaseIds": {"type": "object"},
+                "invocations": {"type": "array", "items": {"type": "object", "required": ["executionSuccessful"]}},
+            },
+        }},
+    },
+}  # fmt: skip
+
+
+def full_sarif_schema(tmp: Path) -> dict[str, Any] | None:
+    """The complete SARIF 2.1.0 schema: $LLMD_SARIF_SCHEMA, or the copy npm's @microsoft/jest-sarif ships."""
+    if os.environ.get("LLMD_SARIF_SCHEMA"):
+        return dict(json.loads(Path(os.environ["LLMD_SARIF_SCHEMA"]).read_text()))
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    try:
+        done = subprocess.run(
+            [npm, "pack", "@microsoft/jest-sarif@1.0.0-beta.0", "--pack-destination", str(tmp)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    tarballs = list(tmp.glob("*.tgz"))
+    if done.returncode != 0 or not tarballs:
+        return None
+    with tarfile.open(tarballs[0]) as archive:
+        member = archive.extractfile("package/lib/schemas/sarif-2.1.0-rtm.5.json")
+        return dict(json.loads(member.read())) if member else None
+
+
+@pytest.fixture(scope="module")
+def raw_gcp() -> tuple[Plan, Analysis]:
+    plan = run_program(RAW_GCP, "dev")
+    return plan, analyze_plan(plan)
+
+
+def test_sarif_validates_and_points_at_the_program(
+    raw_gcp: tuple[Plan, Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan, analysis = raw_gcp
+    monkeypatch.chdir(ROOT)
+    log = json.loads(sarif.render(plan, analysis))
+    jsonschema.Draft7Validator(SARIF_SUBSET, format_checker=jsonschema.FormatChecker()).validate(log)
+    full = full_sarif_schema(tmp_path)
+    if full is not None:
+        jsonschema.Draft4Validator(full).validate(log)
+
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [p["name"] for p in analysis.policies]
+    private = next(r for r in rules if r["id"] == "gke-private-nodes")
+    assert private["defaultConfiguration"] == {"level": "error"}
+    assert "CIS GKE 5.6.5" in private["help"]["text"]
+    assert private["properties"]["security-severity"] == "8.0"
+
+    results = run["results"]
+    assert len(results) == len(analysis.violations) + len(analysis.notes)
+    first = results[0]
+    assert first["ruleId"] == "gke-private-nodes"
+    assert first["level"] == "error"
+    assert first["ruleIndex"] == [r["id"] for r in rules].index("gke-private-nodes")
+    physical = first["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"] == {"uri": "tests/programs/raw_gcp/__main__.py", "uriBaseId": "%SRCROOT%"}
+    line = (RAW_GCP / "__main__.py").read_text().splitlines()[physical["region"]["startLine"] - 1]
+    assert '"gpu-cluster"' in line
+    assert first["locations"][0]["logicalLocations"] == [
+        {
+            "fullyQualifiedName": "urn:pulumi:dev::raw-gcp::gcp:container/cluster:Cluster::gpu-cluster",
+            "kind": "resource",
+        }
+    ]
+    assert results[-1]["level"] == "note"
+
+
+def test_sarif_falls_back_to_the_stack_config_file(
+    raw_gcp: tuple[Plan, Analysis], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plan, analysis = raw_gcp
+    monkeypatch.chdir(ROOT)
+    config = tmp_path / "Pulumi.dev.yaml"
+    config.write_text("config: {}\n")
+    moved = Plan(
+        plan.project,
+        plan.stack,
+        plan.preview,
+        plan.resources,
+        plan.outputs,
+        plan.stack_urn,
+        program_dir=str(tmp_path / "nowhere"),
+        config_file=str(config),
+    )
+    log = json.loads(sarif.render(moved, analysis))
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == config.resolve().as_posix()
+
+
+# --- Markdown -------------------------------------------------------------------------------------
+
+_ID = r"[A-Za-z][A-Za-z0-9_]*"
+
+
+def check_mermaid(source: str) -> dict[str, str]:
+    """Structural validation of the flowchart: ids, labels, subgraph balance, edges, classes."""
+    lines = source.splitlines()
+    assert lines[0] == "flowchart LR"
+    defined: dict[str, str] = {}
+    depth = 0
+    for raw in lines[1:]:
+        line = raw.strip()
+        if m := re.fullmatch(rf'subgraph ({_ID})\["([^"]*)"\]', line):
+            assert m.group(1) not in defined
+            defined[m.group(1)] = m.group(2)
+            depth += 1
+        elif line == "end":
+            depth -= 1
+            assert depth >= 0
+        elif m := re.fullmatch(rf'({_ID})(?:\["([^"]*)"\]|\(\["([^"]*)"\]\))', line):
+            assert m.group(1) not in defined
+            defined[m.group(1)] = m.group(2) or m.group(3)
+        elif m := re.fullmatch(rf"({_ID}) --> ({_ID})", line):
+            assert m.group(1) in defined and m.group(2) in defined, line
+        elif m := re.fullmatch(r"classDef (mandatory|advisory) [a-z:#0-9,]+", line):
+            pass
+        elif m := re.fullmatch(rf"class ({_ID}(?:,{_ID})*) (mandatory|advisory)", line):
+            assert all(i in defined for i in m.group(1).split(","))
+        else:
+            raise AssertionError(f"not a line this diagram writes: {line!r}")
+    assert depth == 0
+    return defined
+
+
+class Box(pulumi.ComponentResource):
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("demo:index:Box", name, {}, opts)
+        child = gcp.container.Cluster(
+            f'{name}-"cluster"|<x>', location="us-central1-a", opts=pulumi.ResourceOptions(parent=self)
+        )
+        gcp.container.NodePool(
+            f"{name}-pool", cluster=child.name, location="us-central1-a", opts=pulumi.ResourceOptions(parent=self)
+        )
+        self.register_outputs({})
+
+
+def test_markdown_comment_verdict_table_and_mermaid() -> None:
+    plan = run_callable(lambda: Box("box"))
+    analysis = analyze_plan(plan)
+    text = markdown.render(plan, analysis)
+    assert text.startswith(markdown.MARKER + "\n## llmd-infra preview — `test` / `test`\n\n❌ **Blocked** — ")
+    rows = [line for line in text.splitlines() if line.startswith("| ❌") or line.startswith("| ⚠️")]
+    assert len(rows) == len(analysis.violations)
+    assert '`box-"cluster"\\|<x>` (Cluster)' in text  # pipe escaped in the table
+    source = text.split("```mermaid\n", 1)[1].split("\n```", 1)[0]
+    labels = check_mermaid(source)
+    assert labels["r0"] == "box<br/>Box"
+    assert "box-#quot;cluster#quot;|#lt;x#gt;<br/>Cluster" in labels.values()
+    assert source.splitlines()[1] == '  subgraph r0["box<br/>Box"]'
+    assert "  r1 --> r2" in source.splitlines() or "  r2 --> r1" in source.splitlines()
+
+
+def test_markdown_passes_verdict() -> None:
+    analysis = Analysis(policy_pack="llmd-infra")
+    plan = Plan("p", "s", True, [], {})
+    assert "✅ **Passes** — no policy violations." in markdown.render(plan, analysis)
+    assert check_mermaid(markdown.diagram(plan, analysis)) == {}
