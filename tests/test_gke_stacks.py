@@ -235,11 +235,14 @@ def test_a4_multi_network_pool() -> None:
 
 def test_a4_network_objects_are_named_as_llm_d_expects() -> None:
     p = plan("gke-a4-rdma", False)
-    params = {r.inputs["metadata"]["name"]: r.inputs for r in p.of_type("kubernetes:networking.gke.io/v1:GKENetworkParamSet")}
+    kind = "kubernetes:networking.gke.io/v1:GKENetworkParamSet"
+    params = {r.inputs["metadata"]["name"]: r.inputs for r in p.of_type(kind)}
     nets = {r.inputs["metadata"]["name"]: r.inputs for r in p.of_type("kubernetes:networking.gke.io/v1:Network")}
     expected = ["gvnic-1", *(f"rdma-{i}" for i in range(8))]
     assert sorted(params) == sorted(expected) and sorted(nets) == sorted(expected)
-    assert params["rdma-3"]["spec"] == {"vpc": "llmd-a4-rdma-rdma", "vpcSubnet": "llmd-a4-rdma-rdma-3", "deviceMode": "RDMA"}
+    assert params["rdma-3"]["spec"] == {
+        "vpc": "llmd-a4-rdma-rdma", "vpcSubnet": "llmd-a4-rdma-rdma-3", "deviceMode": "RDMA"
+    }
     assert params["gvnic-1"]["spec"] == {"vpc": "llmd-a4-rdma-gvnic-1", "vpcSubnet": "llmd-a4-rdma-gvnic-1"}
     assert nets["rdma-0"]["spec"] == {
         "type": "Device",
