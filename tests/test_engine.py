@@ -22,18 +22,18 @@ def test_graph_of_a_component_program_is_recorded_exactly() -> None:
     assert rows == [
         (BOX, "demo:index:Box", "box", STACK, [], False, [], False),
         (
-            "urn:pulumi:prod::graph-demo::demo:index:Box$pulumi:providers:kubernetes::box-k8s",
-            "pulumi:providers:kubernetes", "box-k8s", BOX, [], False, [], True,
+            "urn:pulumi:prod::graph-demo::demo:index:Box$kubernetes:core/v1:ConfigMap::box-cm",
+            "kubernetes:core/v1:ConfigMap", "box-cm", BOX,
+            ["urn:pulumi:prod::graph-demo::demo:index:Box$kubernetes:core/v1:Namespace::box-ns"],
+            False, ["data"], True,
         ),
         (
             "urn:pulumi:prod::graph-demo::demo:index:Box$kubernetes:core/v1:Namespace::box-ns",
             "kubernetes:core/v1:Namespace", "box-ns", BOX, [], True, [], True,
         ),
         (
-            "urn:pulumi:prod::graph-demo::demo:index:Box$kubernetes:core/v1:ConfigMap::box-cm",
-            "kubernetes:core/v1:ConfigMap", "box-cm", BOX,
-            ["urn:pulumi:prod::graph-demo::demo:index:Box$kubernetes:core/v1:Namespace::box-ns"],
-            False, ["data"], True,
+            "urn:pulumi:prod::graph-demo::demo:index:Box$pulumi:providers:kubernetes::box-k8s",
+            "pulumi:providers:kubernetes", "box-k8s", BOX, [], False, [], True,
         ),
     ]
     assert plan.stack_urn == STACK
@@ -163,3 +163,22 @@ def test_run_callable_records_a_function_program() -> None:
     plan = run_callable(program, config={"name": "llm-d"})
     assert [(r.type, r.inputs["metadata"]) for r in plan] == [("kubernetes:core/v1:Namespace", {"name": "llm-d"})]
     assert plan.to_json()["outputs"] == {"secret": {"secret": True}}
+
+
+def test_provider_functions_are_answered_and_recorded() -> None:
+    import pulumi
+    import pulumi_gcp as gcp
+
+    def program() -> None:
+        client = gcp.organizations.get_client_config_output()
+        pulumi.export("project", client.project)
+
+    plan = run_callable(program)
+    assert [(i.token, i.args) for i in plan.invokes] == [("gcp:organizations/getClientConfig:getClientConfig", {})]
+    assert plan.outputs == {"project": "offline-project"}
+
+
+def test_order_is_hierarchical_and_stable() -> None:
+    runs = [[r.urn for r in run_program(PROGRAMS / "graph_demo", "prod")] for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+    assert runs[0][0] == BOX

@@ -62,7 +62,7 @@ class _Mocks(pulumi_mocks.Mocks):
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         self.invokes.append(Invoke(token=args.token, args=dict(args.args), provider=args.provider))
-        return fake_invoke(args.token, args.args), None
+        return fake_invoke(args.token, args.args), []
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -282,7 +282,7 @@ def _run_isolated(
             project=project_name,
             stack=stack,
             preview=preview,
-            resources=monitor.records,
+            resources=_hierarchical_order(monitor.records),
             outputs=monitor.stack_outputs,
             stack_urn=monitor.stack_urn,
             invokes=mocks.invokes,
@@ -305,6 +305,25 @@ def _run_isolated(
         asyncio.set_event_loop(None)
         loop.close()
     return recorded()
+
+
+def _hierarchical_order(records: list[PlannedResource]) -> list[PlannedResource]:
+    """Parents before children, siblings by URN.
+
+    The SDK registers independent resources from executor threads, so arrival order varies between
+    runs; this order does not, and it is the order a tree view needs.
+    """
+    by_urn = {r.urn: r for r in records}
+
+    def key(resource: PlannedResource) -> tuple[str, ...]:
+        chain = [resource.urn]
+        parent = resource.parent
+        while parent in by_urn:
+            chain.append(parent)
+            parent = by_urn[parent].parent
+        return tuple(reversed(chain))
+
+    return sorted(records, key=key)
 
 
 def _describe(exc: BaseException) -> str:

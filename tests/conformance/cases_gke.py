@@ -28,6 +28,7 @@ def _case(stack: str, *, protected: bool = True) -> ConformanceCase:
         component_type="llmd-infra:gke:GkeCluster",
         cluster_type="gcp:container/cluster:Cluster",
         accelerator_pool_types=("gcp:container/nodePool:NodePool",),
+        accelerator_pool_parent="llmd-infra:gke:AcceleratorPool",
         deletion_protected=_deletion_protected,
         bad_config=_too_old(stack),
         bad_config_message=(

@@ -33,7 +33,7 @@ class ConformanceCase:
     cluster_type: str
     """Type token of the raw cloud cluster resource."""
     accelerator_pool_types: tuple[str, ...]
-    """Type tokens of raw accelerator pool resources."""
+    """Type tokens of raw node pool resources (accelerator and system pools may share one)."""
     deletion_protected: Callable[[PlannedResource], bool]
     """Whether the raw cluster has the cloud's own deletion protection on."""
     bad_config: dict[str, str] = field(default_factory=dict)
@@ -45,10 +45,22 @@ class ConformanceCase:
     sdk: str = ""
     """The provider's own cloud SDK module (allowed to be imported)."""
     expect_protected: bool = True
+    accelerator_pool_parent: str = ""
+    """Type token of the component that owns each accelerator pool, when system and accelerator pools
+    share a raw type (GKE: both are ``NodePool``s)."""
 
     @property
     def id(self) -> str:
         return f"{self.provider}:{self.stack}"
+
+
+def accelerator_pools(plan: Plan, case: ConformanceCase) -> list[PlannedResource]:
+    """The raw accelerator pool resources of the plan (never the system pool)."""
+    by_urn = {r.urn: r for r in plan.resources}
+    pools = [r for r in plan.resources if r.type in case.accelerator_pool_types]
+    if case.accelerator_pool_parent:
+        pools = [p for p in pools if p.parent in by_urn and by_urn[p.parent].type == case.accelerator_pool_parent]
+    return pools
 
 
 def component(plan: Plan, case: ConformanceCase) -> PlannedResource:

@@ -95,7 +95,7 @@ def test_cluster_is_protected_and_deletion_protected(case: ConformanceCase) -> N
 @pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
 def test_autoscaled_pools_ignore_node_count_drift(case: ConformanceCase) -> None:
     plan = _plan(case.stack)
-    pools = [r for t in case.accelerator_pool_types for r in plan.of_type(t)]
+    pools = kit.accelerator_pools(plan, case)
     assert pools, "no accelerator pool"
     for pool in pools:
         if pool.inputs.get("autoscaling") or pool.inputs.get("autoScale"):
@@ -118,7 +118,8 @@ def test_accelerator_pools_described_in_requirement_terms(case: ConformanceCase)
 @pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
 def test_addons_never_wait_for_accelerator_pools(case: ConformanceCase) -> None:
     plan = _plan(case.stack)
-    pools = {r.urn for t in case.accelerator_pool_types for r in plan.of_type(t)}
+    pools = {r.urn for r in kit.accelerator_pools(plan, case)}
+    assert pools, "no accelerator pool"
     pool_related = kit.expand(pools, plan)
     kube = [r for r in plan.resources if r.type.startswith("kubernetes:") or r.type.startswith("llmd-infra:addons:")]
     for resource in kube:
