@@ -44,7 +44,8 @@ def _resolve_target(args: argparse.Namespace) -> tuple[Path, str, Path | None]:
         if not (name.startswith("Pulumi.") and name.count(".") >= 2):
             raise ProjectError(f"{target} is not named Pulumi.<stack>.yaml")
         stack = args.stack or name[len("Pulumi.") : name.rindex(".")]
-        return _find_project_root(target.resolve().parent), stack, target
+        project_dir = Path(args.project_dir) if args.project_dir else _find_project_root(target.resolve().parent)
+        return project_dir, stack, target
     project_dir = Path(args.project_dir) if args.project_dir else _find_project_root(Path.cwd())
     return project_dir, args.target, None
 

@@ -173,9 +173,18 @@ def test_lws_child_contract() -> None:
         "createNamespace": False,
     }
     assert rel.inputs["values"] == {}
+    assert rel.protect is True
     assert plan.named("lws-namespace").urn in rel.dependencies
     assert comp.outputs["crdName"] == "leaderworkersets.leaderworkerset.x-k8s.io"
     assert_dependency_contract(plan)
+
+
+def test_lws_release_protection_can_be_turned_off_for_dev_stacks() -> None:
+    from llmd_infra.addons import LeaderWorkerSet
+
+    plan = run_callable(lambda: LeaderWorkerSet("lws", {"protect": False}))
+    assert plan.named("lws-release").protect is False
+    assert plan.named("lws-crd-guard").protect is True
 
 
 def test_lws_disaggregated_set_value() -> None:

@@ -32,8 +32,24 @@ def test_preview_program_json_is_the_documented_document(capsys: pytest.CaptureF
     assert set(doc["resources"][0]) >= {"urn", "type", "name", "parent", "dependencies", "inputs", "protect",
                                         "custom", "provider"}
     assert doc["outputs"] == {"status": {"unknown": True}}
-    assert doc["violations"] == []
-    assert doc["summary"]["mandatoryViolations"] == 0
+    release = "urn:pulumi:dev::raw-k8s::kubernetes:helm.sh/v3:Release::lws"
+    assert doc["violations"] == [
+        {
+            "policy": "lws-crd-protected",
+            "enforcement": "advisory",
+            "urn": release,
+            "message": "the LeaderWorkerSet install is not protected: deleting or replacing it deletes the "
+            "leaderworkersets CRD and, with it, every LeaderWorkerSet in the cluster",
+        },
+        {
+            "policy": "lws-crd-protected",
+            "enforcement": "advisory",
+            "urn": release,
+            "message": 'LWS chart version "0.7.0" ships the CRD as a Helm template: upgrading this release '
+            "directly to 0.9.0 or later makes Helm delete the CRD and every LeaderWorkerSet (kubernetes-sigs/lws#880)",
+        },
+    ]
+    assert (doc["summary"]["mandatoryViolations"], doc["summary"]["advisoryViolations"]) == (0, 2)
 
 
 def test_mandatory_violation_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

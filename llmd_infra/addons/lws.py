@@ -27,11 +27,15 @@ class LeaderWorkerSetArgs(TypedDict, total=False):
     enable_disaggregated_set: pulumi.Input[bool]
     """Set ``enableDisaggregatedSet=true`` (DisaggregatedSet webhook + RBAC; LWS >= 0.11 charts, newest
     llm-d P/D and wide-EP guides)."""
+    protect: bool
+    """Pulumi ``protect`` on the Helm release (default true): deleting the release through Pulumi would
+    ``helm uninstall`` LWS, and for <= 0.7.0 charts its CRD with every LeaderWorkerSet."""
 
 
 class _LwsInput(LlmdModel):
     version: str = pins.LWS.version
     enable_disaggregated_set: bool = Field(default=False)
+    protect: bool = True
 
     @field_validator("version")
     @classmethod
@@ -97,6 +101,7 @@ class LeaderWorkerSet(pulumi.ComponentResource):
             values=values,
             parent=self,
             depends_on=[*deps, ns],
+            protect=cfg.protect,
         )
         self.crd_guard = k8s.apiextensions.v1.CustomResourceDefinitionPatch(
             f"{name}-crd-guard",

@@ -120,8 +120,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             inputs=from_struct(request.object),
             outputs=from_struct(obj_proto) if request.custom else {},
             id=resource_id,
-            dependencies=list(request.dependencies),
-            property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            # The SDK collects dependencies in sets; the engine treats them as sets too. Sorted, so
+            # that two runs of one program record the same plan.
+            dependencies=sorted(request.dependencies),
+            property_dependencies={k: sorted(v.urns) for k, v in sorted(request.propertyDependencies.items())},
             protect=bool(request.protect) if request.HasField("protect") else False,
             ignore_changes=list(request.ignoreChanges),
             delete_before_replace=bool(request.deleteBeforeReplace),

@@ -86,7 +86,8 @@ def _decode(value: Any) -> Any:
             return Secret(inner) if value.get("secret") else inner
         if sig in (ASSET_SIG, ARCHIVE_SIG):
             return {k: _decode(v) for k, v in value.items() if k != SIG_KEY}
-        return {k: _decode(v) for k, v in value.items()}
+        # Sorted keys: Struct field order is not meaningful, and reports should not vary between runs.
+        return {k: _decode(value[k]) for k in sorted(value)}
     return value
 
 

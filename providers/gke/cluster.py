@@ -268,7 +268,11 @@ class GkeCluster(pulumi.ComponentResource):
         if lws.enabled:
             self.lws = LeaderWorkerSet(
                 f"{name}-lws",
-                {"version": lws.version, "enable_disaggregated_set": lws.enable_disaggregated_set},
+                {
+                    "version": lws.version,
+                    "enable_disaggregated_set": lws.enable_disaggregated_set,
+                    "protect": protect,
+                },
                 addon_opts,
             )
         self.gateway_crds: GatewayApiCrds | None = None

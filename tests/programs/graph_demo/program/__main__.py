@@ -1,8 +1,7 @@
 """A component with children, an explicit provider, depends_on, protect and ignore_changes."""
+import helpers
 import pulumi
 import pulumi_kubernetes as k8s
-
-import helpers
 
 
 class Box(pulumi.ComponentResource):
