@@ -148,12 +148,14 @@ def test_cluster_is_secure_by_default(stack: str) -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_node_pool_is_hardened(stack: str) -> None:
+    (account,) = plan(stack).of_type("gcp:serviceaccount/account:Account")
     for pool in plan(stack).of_type(NODE_POOL):
         nc = pool.inputs["nodeConfig"]
         assert nc["imageType"] == "COS_CONTAINERD"
         assert nc["shieldedInstanceConfig"] == {"enableSecureBoot": True, "enableIntegrityMonitoring": True}
         assert nc["workloadMetadataConfig"] == {"mode": "GKE_METADATA"}
-        assert nc["serviceAccount"] is UNKNOWN  # the dedicated node service account's email
+        # The dedicated node service account's email, known in preview (derived from id and project).
+        assert nc["serviceAccount"] == f"{account.inputs['accountId']}@my-gcp-project.iam.gserviceaccount.com"
         assert nc["metadata"] == {"disable-legacy-endpoints": "true"}
         assert pool.inputs["management"] == {"autoRepair": True, "autoUpgrade": True}
         assert pool.delete_before_replace is True

@@ -122,7 +122,10 @@ class GkeCluster(pulumi.ComponentResource):
             )
             for role in NODE_SA_ROLES
         ]
-        sa_email = self.node_service_account.email
+        # The email of a user-managed service account is derived from its id and project, so pools can
+        # name it in preview (a computed output would leave the node-service-account policy unable to
+        # run). The cluster waits for the roles, and the roles for the account, so ordering is kept.
+        sa_email = f"{_account_id(config.name)}@{project_arg}.iam.gserviceaccount.com"
 
         # --- cluster ------------------------------------------------------------------------------
         net = config.network
