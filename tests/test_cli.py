@@ -111,10 +111,14 @@ def test_requirements_table_matches_readme(capsys: pytest.CaptureFixture[str]) -
     }
 
 
-@pytest.mark.skipif(shutil.which("llmd-infra") is None, reason="console script not installed")
+SCRIPT = Path(sys.executable).parent / "llmd-infra"
+
+
+@pytest.mark.skipif(not SCRIPT.exists() and shutil.which("llmd-infra") is None, reason="console script not installed")
 def test_console_script_runs_as_a_process() -> None:
+    script = str(SCRIPT) if SCRIPT.exists() else "llmd-infra"
     result = subprocess.run(
-        ["llmd-infra", "preview", "--program", str(PROGRAMS / "raw_doks"), "--format", "json"],
+        [script, "preview", "--program", str(PROGRAMS / "raw_doks"), "--format", "json"],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode in (0, 1), result.stderr

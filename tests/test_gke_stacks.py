@@ -15,7 +15,7 @@ import yaml
 from llmd_infra.contract import MULTI_HOST_LABEL
 from llmd_infra.plan.engine import run_program
 from llmd_infra.plan.graph import Plan, PlannedResource
-from llmd_infra.plan.values import UNKNOWN, Secret, to_engine
+from llmd_infra.plan.values import Secret, to_engine
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
