@@ -42,3 +42,61 @@ def test_lws_below_the_requirement_is_rejected_in_every_stack(stack: str) -> Non
         "llmd-infra:addons.lws.version: LWS 0.6.1 is older than llm-d's minimum 0.7.0 (requirement lws-version)"
     ]
     assert info.value.plan.resources == []
+
+
+def _l4_dev_cluster() -> dict[str, object]:
+    import yaml
+
+    doc = yaml.safe_load((REPO / "stacks" / "Pulumi.gke-l4-dev.yaml").read_text())
+    cluster: dict[str, object] = doc["config"]["llmd-infra:cluster"]
+    return cluster
+
+
+P = "llmd-infra:cluster."
+POOL = f"{P}acceleratorPools[0]."
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"kubernetesVersion": "1.28"},
+         f"{P}kubernetesVersion: Kubernetes 1.28 is older than llm-d's minimum 1.29 (requirement kubernetes-version)"),
+        ({"pool": {"accelerator": "nvidia-h900"}}, f"{POOL}accelerator: unknown accelerator 'nvidia-h900'; allowed: "),
+        ({"pool": {"machineType": "a9-megagpu-8g", "accelerator": None}},
+         f"{POOL}machineType: unknown GKE accelerator machine type 'a9-megagpu-8g'; allowed: a2-highgpu-1g, "),
+        ({"pool": {"accelerator": "nvidia-b200"}},
+         f"{POOL}accelerator: 'nvidia-b200' is not offered on g2-standard-24; g2-standard-24 carries nvidia-l4 (L4)"),
+        ({"pool": {"acceleratorCount": 4}}, f"{POOL}acceleratorCount: g2-standard-24 has 2 GPUs, not 4"),
+        ({"pool": {"machineType": "ct6e-standard-4t", "accelerator": None, "tpuTopology": "2x2x2"}},
+         f"{POOL}tpuTopology: '2x2x2' is not a valid topology for ct6e-standard-4t; allowed: "
+         "2x2, 2x4, 4x4, 4x8, 8x8, 8x16, 16x16"),
+        ({"pool": {"acceleratorCount": 0}},
+         f"{POOL}acceleratorCount: Input should be greater than or equal to 1 (got 0)"),
+        ({"pool": {"autoscaling": {"minNodes": -1, "maxNodes": 2}}},
+         f"{POOL}autoscaling.minNodes: Input should be greater than or equal to 0 (got -1)"),
+        ({"pool": {"autoscaling": {"minNodes": 3, "maxNodes": 1}}},
+         f"{POOL}autoscaling: minNodes (3) must not exceed maxNodes (1)"),
+        ({"pool": {"nodeCont": 2}}, f"{POOL}nodeCont: unknown key 'nodeCont'; allowed keys: name, machineType, "),
+    ],
+    ids=["k8s-1.28", "unknown-accelerator", "unknown-machine-type", "accelerator-not-offered", "gpu-count",
+         "tpu-topology", "zero-count", "negative-min", "min-gt-max", "typo"],
+)
+def test_every_config_error_stops_the_real_program_before_any_resource(
+    change: dict[str, object], problem: str
+) -> None:
+    import json
+
+    cluster = _l4_dev_cluster()
+    pool_change = change.pop("pool", None) if "pool" in change else None
+    cluster.update(change)
+    if isinstance(pool_change, dict):
+        pools = cluster["acceleratorPools"]
+        assert isinstance(pools, list)
+        merged = {**pools[0], **pool_change}
+        pools[0] = {k: v for k, v in merged.items() if v is not None}
+    with pytest.raises(ConfigError) as info:
+        run_program(REPO, "gke-l4-dev", config={"llmd-infra:cluster": json.dumps(cluster)})
+    problems = [str(p) for p in info.value.problems]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(problem)
+    assert info.value.plan.resources == []
