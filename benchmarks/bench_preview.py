@@ -9,6 +9,7 @@ time to the engine's fixed cost (a one-resource program), best of N runs.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -53,6 +54,8 @@ def main() -> None:
         print(f"largest stack: {stack} ({count} resources): {best * 1000:.1f} ms, "
               f"{best / baseline:.1f}x the fixed cost; median of all stacks "
               f"{statistics.median(r[1] for r in results) * 1000:.1f} ms")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of this process: {peak_mib:.0f} MiB")
 
 
 if __name__ == "__main__":

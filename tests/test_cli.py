@@ -134,3 +134,27 @@ def test_python_dash_m_entry_point() -> None:
                             capture_output=True, text=True, check=False, cwd=REPO)
     assert result.returncode == 0
     assert result.stdout == requirements_markdown()
+
+
+SCHEMA = REPO / "docs" / "preview.schema.json"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--program", str(PROGRAMS / "raw_gcp")],
+        ["--program", str(PROGRAMS / "graph_demo"), "--stack", "prod", "--update"],
+        ["gke-a4-rdma", "--project-dir", str(REPO)],
+    ],
+    ids=["raw-gcp", "graph-demo-update", "gke-a4-rdma"],
+)
+def test_json_document_matches_the_published_schema(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    import jsonschema
+
+    code, out, _ = _run(capsys, "preview", *argv, "--format", "json")
+    doc = json.loads(out)
+    assert code in (0, 1)
+    validator = jsonschema.Draft7Validator(json.loads(SCHEMA.read_text()))
+    validator.validate(doc)
+    bad = {"policy": "x", "enforcement": "maybe", "urn": "", "message": ""}
+    assert not validator.is_valid({**doc, "violations": [bad]})
