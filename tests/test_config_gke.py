@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from llmd_infra.config.gke import GkeClusterConfig, version_at_least
+from llmd_infra.config.gke import GkeClusterConfig, meets_version_floors, version_at_least
 from llmd_infra.config.stack import settings_from_values
 from llmd_infra.errors import ConfigError
 
@@ -249,6 +249,74 @@ def test_rdma_needs_new_enough_gke() -> None:
     ) == [
         f"{P}kubernetesVersion: GPUDirect-RDMA on a3-ultragpu-8g (acceleratorPools[0]) needs GKE "
         "1.31.4-gke.1183000 or newer, got 1.30"
+    ]
+
+
+A4X_DRANET = {"name": "gpu", "machineType": "a4x-highgpu-4g", "rdma": "dranet", "reservation": {"name": "r"}}
+
+
+@pytest.mark.parametrize("version", ["1.33.1-gke.1000", "1.31", "1.32.7-gke.9999999"])
+def test_rdma_floor_is_per_minor_line(version: str) -> None:
+    # A4X: 1.33.4-gke.1036000+ or 1.32.8-gke.1108000+ (accelerator-catalog.md §3a). 1.33.1 is newer than the
+    # oldest floor but older than its own line's, so it must fail.
+    assert problems(kubernetesVersion=version, acceleratorPools=[A4X_DRANET]) == [
+        f"{P}kubernetesVersion: GPUDirect-RDMA on a4x-highgpu-4g (acceleratorPools[0]) needs GKE "
+        "1.32.8-gke.1108000 or newer on 1.32, 1.33.4-gke.1036000 or newer on 1.33 or a newer minor, "
+        f"got {version}"
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.33.4-gke.1036000", "1.32.9-gke.1", "1.32", "1.34", "1.35.0-gke.1"])
+def test_rdma_floor_met(version: str) -> None:
+    assert settings(kubernetesVersion=version, acceleratorPools=[A4X_DRANET]).cluster.accelerator_pools[0].rdma == (
+        "dranet"
+    )
+
+
+def test_meets_version_floors() -> None:
+    metal = ("1.35.0-gke.2745000", "1.34.3-gke.1318000")
+    assert meets_version_floors("1.35.0-gke.2745000", metal)
+    assert not meets_version_floors("1.35.0-gke.100", metal)
+    assert meets_version_floors("1.34.3-gke.1318000", metal)
+    assert not meets_version_floors("1.34.2-gke.9", metal)
+    assert meets_version_floors("1.36.0-gke.1", metal)
+    assert not meets_version_floors("1.33", metal)
+    assert meets_version_floors("1.35", metal)
+
+
+def test_hyperdisk_only_machines_refuse_other_boot_disks() -> None:
+    assert problems(acceleratorPools=[pool(machineType="a3-ultragpu-8g", diskType="pd-balanced")]) == [
+        f"{P}acceleratorPools[0].diskType: 'pd-balanced' cannot be the boot disk of a3-ultragpu-8g; allowed: "
+        "hyperdisk-balanced"
+    ]
+    assert problems(acceleratorPools=[pool(machineType="a4-highgpu-8g", diskType="pd-ssd")]) == [
+        f"{P}acceleratorPools[0].diskType: 'pd-ssd' cannot be the boot disk of a4-highgpu-8g; allowed: "
+        "hyperdisk-balanced"
+    ]
+    [a3u] = settings(acceleratorPools=[pool(machineType="a3-ultragpu-8g")]).cluster.accelerator_pools
+    assert a3u.boot_disk_type() == "hyperdisk-balanced"
+
+
+def test_compact_placement_needs_one_zone() -> None:
+    assert problems(
+        zones=["us-central1-b", "us-central1-c"],
+        systemPool={"nodeCount": 2},
+        acceleratorPools=[pool(compactPlacement=True, nodeCount=2)],
+    ) == [
+        f"{P}acceleratorPools[0].zones: compact placement keeps a pool in one zone; pick one zone or set "
+        "compactPlacement: false, got 2: us-central1-b, us-central1-c"
+    ]
+
+
+def test_tpu7x_workload_policy_name_fits() -> None:
+    long_pool = "p" * 32
+    assert problems(
+        name="a" * 40,
+        zones=["us-central1-c"],
+        acceleratorPools=[pool(name=long_pool, machineType="tpu7x-standard-4t", tpuTopology="4x4x4")],
+    ) == [
+        f"{P}acceleratorPools[0].name: the workload policy name '{'a' * 40}-{long_pool}' (cluster name-pool name) "
+        "is longer than 63 characters; shorten the cluster or pool name"
     ]
 
 

@@ -95,6 +95,9 @@ DEFAULT_SYSTEM_MACHINE_TYPE = "e2-standard-16"
 """llm-d: "The standalone router pod requests up to 12 CPUs. Provide an e2-standard-16 or larger CPU
 node" (wide-EP GKE overlay, llmd-providers.md §5)."""
 
+RESOURCE_NAME_MAX = 63
+"""Compute Engine resource names (RFC 1035): at most 63 characters."""
+
 _NAME_RE = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _REGION_RE = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
 _CPU_MACHINE_RE = re.compile(r"^[a-z][a-z0-9]*-(standard|highmem|highcpu)-[0-9]+$")
@@ -118,6 +121,26 @@ def version_at_least(version: str, floor: str) -> bool:
     if version.strip().removeprefix("v").count(".") < 2:
         return have[:2] >= need[:2]
     return have >= need
+
+
+def meets_version_floors(version: str, floors: Sequence[str]) -> bool:
+    """Whether ``version`` satisfies Google's per-minor-line floors (``GkeMachineType.rdma_gke_version_floors``):
+    the floor of its own minor line, or a minor line newer than every listed one."""
+    minor = gke_version_key(version)[:2]
+    own = [f for f in floors if gke_version_key(f)[:2] == minor]
+    if own:
+        return any(version_at_least(version, f) for f in own)
+    return all(minor > gke_version_key(f)[:2] for f in floors)
+
+
+def _floors_text(floors: Sequence[str]) -> str:
+    """``1.31.4-gke.1183000 or newer`` / ``1.32.8-gke.1108000 or newer on 1.32, 1.33.4-gke.1036000 or newer
+    on 1.33 or a newer minor``."""
+    ordered = sorted(floors, key=gke_version_key)
+    if len(ordered) == 1:
+        return f"{ordered[0]} or newer"
+    parts = [f"{f} or newer on {'.'.join(map(str, gke_version_key(f)[:2]))}" for f in ordered]
+    return ", ".join(parts) + " or a newer minor"
 
 
 def gpu_machine_types() -> list[str]:
@@ -379,6 +402,7 @@ class AcceleratorPoolConfig(LlmdModel):
             self._check_tpu(m, problems)
         else:
             self._check_gpu(m, problems)
+        self._check_disk(m, problems)
         self._check_provisioning(m, problems)
         problems.raise_if_any()
         return self
@@ -461,6 +485,18 @@ class AcceleratorPoolConfig(LlmdModel):
                 self.multi_host,
             )
 
+    def _check_disk(self, m: GkeMachineType, problems: _Problems) -> None:
+        if (
+            self.disk_type is not None
+            and m.name.startswith(HYPERDISK_ONLY_MACHINE_PREFIXES)
+            and self.disk_type != "hyperdisk-balanced"
+        ):
+            problems.add(
+                ["diskType"],
+                f"'{self.disk_type}' cannot be the boot disk of {m.name}; allowed: hyperdisk-balanced",
+                self.disk_type,
+            )
+
     def _check_provisioning(self, m: GkeMachineType, problems: _Problems) -> None:
         if self.spot and self.flex_start:
             problems.add(["flexStart"], "spot and flexStart are mutually exclusive")
@@ -493,6 +529,11 @@ class AcceleratorPoolConfig(LlmdModel):
         if self.machine().is_tpu:
             return self.tpu_multi_host()
         return bool(self.multi_host)
+
+    def needs_workload_policy(self) -> bool:
+        """A multi-host TPU7x slice is placed by a ``compute.ResourcePolicy`` workload policy
+        (accelerator-catalog.md §2), not by ``placement_policy.tpu_topology``."""
+        return self.tpu_multi_host() and self.machine_type.startswith("tpu7x-")
 
     def compact(self) -> bool:
         return self.is_multi_host() if self.compact_placement is None else self.compact_placement
@@ -612,6 +653,18 @@ class GkeClusterConfig(LlmdModel):
                     f"a multi-host pool must stay in one zone (one network domain), got {len(zones)}: "
                     f"{', '.join(zones)}",
                 )
+            elif pool.compact() and pool.rdma != "multi-network" and len(zones) != 1:
+                problems.add(
+                    [*loc, "zones"],
+                    f"compact placement keeps a pool in one zone; pick one zone or set compactPlacement: false, "
+                    f"got {len(zones)}: {', '.join(zones)}",
+                )
+            if pool.needs_workload_policy() and len(self.workload_policy_name(pool)) > RESOURCE_NAME_MAX:
+                problems.add(
+                    [*loc, "name"],
+                    f"the workload policy name '{self.workload_policy_name(pool)}' (cluster name-pool name) is "
+                    f"longer than {RESOURCE_NAME_MAX} characters; shorten the cluster or pool name",
+                )
             if pool.rdma == "multi-network" and len(zones) != 1:
                 problems.add(
                     [*loc, "zones"],
@@ -661,15 +714,20 @@ class GkeClusterConfig(LlmdModel):
         if self.kubernetes_version is None or pool.rdma == "none":
             return
         m = pool.machine()
-        if m.min_rdma_gke_version and not version_at_least(self.kubernetes_version, m.min_rdma_gke_version):
+        floors = m.rdma_gke_version_floors or ((m.min_rdma_gke_version,) if m.min_rdma_gke_version else ())
+        if floors and not meets_version_floors(self.kubernetes_version, floors):
             problems.add(
                 ["kubernetesVersion"],
-                f"GPUDirect-RDMA on {m.name} (acceleratorPools[{loc[1]}]) needs GKE {m.min_rdma_gke_version} "
-                f"or newer, got {self.kubernetes_version}",
+                f"GPUDirect-RDMA on {m.name} (acceleratorPools[{loc[1]}]) needs GKE {_floors_text(floors)}, "
+                f"got {self.kubernetes_version}",
                 self.kubernetes_version,
             )
 
     # --- derived values ---------------------------------------------------------------------------
+
+    def workload_policy_name(self, pool: AcceleratorPoolConfig) -> str:
+        """Name of the ``compute.ResourcePolicy`` of a multi-host TPU7x pool."""
+        return f"{self.name}-{pool.name}"
 
     def pool_zones(self, pool: AcceleratorPoolConfig) -> list[str]:
         return list(pool.zones or self.zones)
