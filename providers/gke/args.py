@@ -25,7 +25,9 @@ class TaintArgs(TypedDict, total=False):
     """A node taint."""
 
     key: Required[str]
+    """Taint key (the pool always carries ``nvidia.com/gpu`` or ``google.com/tpu`` as well)."""
     value: str
+    """Taint value (default empty)."""
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
     """Default ``NoSchedule``."""
 
@@ -45,16 +47,22 @@ class AuthorizedNetworkArgs(TypedDict, total=False):
     """A CIDR allowed to reach the control plane."""
 
     cidr: Required[str]
+    """An IPv4/IPv6 CIDR; a /0 is refused."""
     name: str
+    """Display name (default: the CIDR)."""
 
 
 class ExistingNetworkArgs(TypedDict):
     """An existing VPC/subnet with secondary ranges for pods and services."""
 
     network: str
+    """VPC name or self link."""
     subnetwork: str
+    """Subnet name or self link, in the cluster's region."""
     pods_range_name: str
+    """Secondary range of ``subnetwork`` for pods."""
     services_range_name: str
+    """Secondary range of ``subnetwork`` for services."""
 
 
 class NetworkArgs(TypedDict, total=False):
@@ -63,19 +71,23 @@ class NetworkArgs(TypedDict, total=False):
     master_authorized_networks: Required[list[AuthorizedNetworkArgs]]
     """CIDRs allowed to reach the control plane (at least one; never 0.0.0.0/0)."""
     existing: ExistingNetworkArgs
+    """Use this VPC/subnet instead of creating one (the node, pods, services and proxy CIDRs are then unused)."""
     node_cidr: str
+    """Node subnet of a new network (default ``10.0.0.0/20``)."""
     pods_cidr: str
+    """Pods secondary range of a new network (default ``10.4.0.0/14``)."""
     services_cidr: str
+    """Services secondary range of a new network (default ``10.8.0.0/20``)."""
     master_cidr: str
-    """Control-plane /28."""
+    """Control-plane /28 (default ``172.16.0.0/28``)."""
     proxy_cidr: str
-    """Proxy-only subnet (regional Gateway classes)."""
+    """Proxy-only subnet for the regional Gateway classes (default ``10.9.0.0/23``)."""
     private_endpoint: bool
     """Make the control-plane endpoint private too (default false)."""
     gvnic_cidr: str
-    """Second gVNIC network of the multi-network RDMA path."""
+    """Second gVNIC network of the multi-network RDMA path (default ``192.168.0.0/24``)."""
     rdma_cidr: str
-    """Range carved into one /24 per RDMA NIC on the multi-network path."""
+    """Range carved into one /24 per RDMA NIC on the multi-network path (default ``192.168.64.0/18``)."""
 
 
 class SystemPoolArgs(TypedDict, total=False):
@@ -84,10 +96,13 @@ class SystemPoolArgs(TypedDict, total=False):
     machine_type: str
     """Default ``e2-standard-16`` (llm-d's router recommendation)."""
     node_count: int
-    """Total nodes (default: one per zone)."""
+    """Total nodes (default: one per zone); spread evenly over ``zones``."""
     autoscaling: AutoscalingArgs
+    """Instead of ``node_count``."""
     disk_size_gb: int
+    """Boot disk size (default 200)."""
     zones: list[str]
+    """Default: the cluster's ``zones``."""
 
 
 class AcceleratorPoolArgs(TypedDict, total=False):
@@ -104,29 +119,46 @@ class AcceleratorPoolArgs(TypedDict, total=False):
     tpu_topology: str
     """TPU slice topology (``4x4``, ``2x2x2``); multi-host topologies make a multi-host pool."""
     node_count: int
-    """Total nodes of a fixed-size pool."""
+    """Total nodes of a fixed-size pool (default 1, or the hosts of a multi-host TPU topology)."""
     autoscaling: AutoscalingArgs
+    """Instead of ``node_count``; not for multi-host TPU slices."""
     multi_host: bool
-    """Labels the pool ``llm-d.ai/multi-host=true`` and places it compactly in one zone."""
+    """Labels the pool ``llm-d.ai/multi-host=true`` and places it compactly in one zone (GPU pools need an
+    ``rdma`` path; for TPUs it is derived from the topology)."""
     zones: list[str]
+    """Default: the cluster's ``zones``; exactly one for multi-host, compact or multi-network pools."""
     rdma: Literal["none", "dranet", "multi-network"]
+    """GPUDirect-RDMA path: llm-d's DRA + managed DRANET, or the manual multi-network (gIB) networks."""
     gpu_driver: Literal["default", "latest", "disabled"]
+    """GKE GPU driver installation (default ``default``; ``disabled`` and only that on ``dranet``)."""
     reservation: ReservationArgs
+    """Consume a specific reservation (not with ``spot``/``flex_start``)."""
     spot: bool
+    """Spot VMs."""
     flex_start: bool
+    """Flex-start VMs (the pool must autoscale)."""
     compact_placement: bool
+    """``placement_policy.type = COMPACT`` (default: ``multi_host``); one zone."""
     disk_size_gb: int
+    """Boot disk size (default 200 + 100 per accelerator)."""
     disk_type: Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"]
+    """Boot disk type (default: ``hyperdisk-balanced`` on A3 Ultra/A4/A4X, which accept nothing else;
+    else ``pd-balanced``)."""
     labels: dict[str, str]
+    """Extra Kubernetes node labels."""
     taints: list[TaintArgs]
+    """Extra node taints."""
 
 
 class LwsArgs(TypedDict, total=False):
     """LeaderWorkerSet add-on."""
 
     enabled: bool
+    """Install LWS (default true)."""
     version: str
+    """LWS chart version (default: the pinned one; >= llm-d's minimum)."""
     enable_disaggregated_set: bool
+    """Install the DisaggregatedSet webhook (LWS >= 0.11; default false)."""
 
 
 class GkeClusterArgs(TypedDict, total=False):
@@ -137,21 +169,28 @@ class GkeClusterArgs(TypedDict, total=False):
     zones: Required[list[str]]
     """Default node zones (all in ``region``)."""
     network: Required[NetworkArgs]
+    """Control-plane access and the VPC."""
     cluster_name: str
     """GKE cluster name (default: the component's resource name)."""
     project: str
-    """Default: the gcp provider's project."""
+    """Default: the ``gcp:project`` config value (an explicit gcp provider's project is not read)."""
     kubernetes_version: str
     """``min_master_version`` (>= llm-d's minimum)."""
     release_channel: Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"]
+    """GKE release channel (default ``REGULAR``)."""
     deletion_protection: bool
+    """GKE deletion protection (default: follows ``protect``)."""
     labels: dict[str, str]
+    """GCP resource labels of the cluster (plus ``managed-by: llmd-infra``) and of its node VMs."""
     system_pool: SystemPoolArgs
+    """The CPU pool (defaults: ``e2-standard-16``, one node per zone)."""
     accelerator_pools: list[AcceleratorPoolArgs]
+    """GPU/TPU pools."""
     lws: LwsArgs
     """LeaderWorkerSet add-on (default: installed at the pinned version)."""
     protect: bool
-    """Pulumi ``protect`` on the cluster and the accelerator pools (default true)."""
+    """Pulumi ``protect`` on the cluster and the accelerator pools (default: the ``opts.protect`` passed
+    to the component, else true)."""
 
 
 __all__ = [

@@ -42,15 +42,20 @@ def resolve_project(config: GkeClusterConfig, path: str) -> str:
     return project
 
 
-def config_from_args(resource_name: str, args: GkeClusterArgs) -> tuple[GkeClusterConfig, LwsConfig, bool]:
-    """Validate component args with the stack-config models (raises ConfigError, registers nothing)."""
+def config_from_args(
+    resource_name: str, args: GkeClusterArgs, default_protect: bool = True
+) -> tuple[GkeClusterConfig, LwsConfig, bool]:
+    """Validate component args with the stack-config models (raises ConfigError, registers nothing).
+
+    ``protect`` is ``args["protect"]``, else ``default_protect`` (the caller's ``opts.protect``, else true).
+    """
     data: dict[str, Any] = {k: v for k, v in args.items() if k not in ("cluster_name", "lws", "protect")}
     data["provider"] = "gke"
     data["name"] = args.get("cluster_name", resource_name)
     prefix = f"GkeCluster {resource_name}:"
     config = validate_model(GkeClusterConfig, data, prefix)
     lws = validate_model(LwsConfig, dict(args.get("lws", {})), f"{prefix}lws")
-    return config, lws, bool(args.get("protect", True))
+    return config, lws, bool(args.get("protect", default_protect))
 
 
 def args_from_settings(settings: StackSettings) -> GkeClusterArgs:
@@ -76,7 +81,10 @@ class GkeCluster(pulumi.ComponentResource):
     accelerator_pools: pulumi.Output[list[AcceleratorPoolSummary]]
 
     def __init__(self, name: str, args: GkeClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        config, lws, protect = config_from_args(name, args)
+        # A caller's opts.protect is the default for the cluster and the accelerator pools, which set
+        # protect explicitly (an explicit child option would otherwise shadow the inherited one).
+        caller_protect = opts.protect if opts is not None and opts.protect is not None else True
+        config, lws, protect = config_from_args(name, args, caller_protect)
         project_arg = resolve_project(config, f"GkeCluster {name}:project")
         self.config = config
         props = config.model_dump(by_alias=True, exclude_none=True, exclude={"provider"})

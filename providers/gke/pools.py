@@ -20,7 +20,12 @@ GPU_TAINT = ("nvidia.com/gpu", "present")
 TPU_TAINT = ("google.com/tpu", "present")
 
 DRANET_LABELS = {
-    # llm-d GKE README, DRA + managed DRANET node pool (llmd-providers.md §6.3), verbatim.
+    # llm-d GKE README, DRA + managed DRANET node pool (llmd-providers.md §6.3): the --node-labels of its
+    # gcloud command, verbatim (goog-gke-accelerator-type is added per machine below). These are opt-in
+    # labels GKE's own DRA/DRANET setup pages ask users to put on a pool (gke-no-default-nvidia-gpu-device-plugin
+    # turns GKE's device plugin off; cloud.google.com/gke-networking-dra-driver schedules GKE's
+    # networking-dra-driver DaemonSet), so GKE accepts them as user labels even though it otherwise sets
+    # cloud.google.com/gke-* labels itself; no other key of that prefix is set here.
     "cloud.google.com/gke-networking-dra-driver": "true",
     "nvidia.com/gpu.present": "true",
     "cloud.google.com/gke-nvidia-gpu-dra-driver": "true",
@@ -106,6 +111,7 @@ class SystemPool(pulumi.ComponentResource):
                 ),
                 node_config=node_config,
             ),
+            # A fixed GKE pool name: create-before-delete would fail with "already exists".
             opts=pulumi.ResourceOptions(
                 parent=self,
                 delete_before_replace=True,
@@ -218,11 +224,11 @@ class AcceleratorPool(pulumi.ComponentResource):
 
         self.workload_policy: gcp.compute.ResourcePolicy | None = None
         placement: gcp.container.NodePoolPlacementPolicyArgs | None = None
-        if m.is_tpu and multi_host and m.name.startswith("tpu7x"):
+        if pool.needs_workload_policy():
             self.workload_policy = gcp.compute.ResourcePolicy(
                 f"{name}-workload-policy",
                 gcp.compute.ResourcePolicyArgs(
-                    name=f"{config.name}-{pool.name}",
+                    name=config.workload_policy_name(pool),
                     project=project,
                     region=config.region,
                     workload_policy=gcp.compute.ResourcePolicyWorkloadPolicyArgs(
@@ -263,6 +269,10 @@ class AcceleratorPool(pulumi.ComponentResource):
                 network_config=network_config,
                 node_config=node_config,
             ),
+            # delete_before_replace: the pool has a fixed GKE name, so create-before-delete could never
+            # succeed, and it would also need a second pool's worth of scarce accelerator quota or
+            # reservation (policy-anchors §9.1). The price is downtime: a replacement removes every node
+            # of the pool before the new ones come up. protect makes any replacement an explicit step.
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=protect,
