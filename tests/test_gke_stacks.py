@@ -224,6 +224,8 @@ def test_a4_multi_network_pool() -> None:
     nets = i["networkConfig"]["additionalNodeNetworkConfigs"]
     assert len(nets) == 9  # gvnic-1 + 8 RDMA NICs
     nc = i["nodeConfig"]
+    assert nc["diskType"] == "hyperdisk-balanced" and nc["diskSizeGb"] == 1000
+    assert nc["gvnic"] == {"enabled": True}
     assert nc["guestAccelerators"][0]["type"] == "nvidia-b200"
     assert nc["guestAccelerators"][0]["gpuDriverInstallationConfig"] == {"gpuDriverVersion": "LATEST"}
     assert nc["labels"] == {"llm-d.ai/pool": "a4-b200", MULTI_HOST_LABEL: "true"}
@@ -297,11 +299,48 @@ def test_tpu7x_multi_host_uses_a_workload_policy() -> None:
 
     p = run_callable(program, project="llmd-infra", stack="t7", config={"llmd-infra:cluster": cfg})
     policy = p.named("t7-ironwood-workload-policy").inputs
+    assert policy["name"] == "t7-ironwood" and policy["region"] == "us-central1"
     assert policy["workloadPolicy"] == {"type": "HIGH_THROUGHPUT", "acceleratorTopology": "4x4x4"}
     pool = p.named("t7-ironwood-nodes")
     assert pool.inputs["placementPolicy"]["type"] == "COMPACT"
     assert pool.inputs["nodeCount"] == 16
     assert p.named("t7-ironwood-workload-policy").parent == p.named("t7-ironwood").urn
+
+
+def _component_program(opts_protect: bool | None, args_protect: bool | None) -> Plan:
+    from llmd_infra.plan.engine import run_callable
+
+    def program() -> None:
+        import pulumi
+
+        from llmd_infra.providers.gke import GkeCluster, GkeClusterArgs
+
+        args: GkeClusterArgs = {
+            "project": "p", "region": "us-central1", "zones": ["us-central1-b"],
+            "network": {"master_authorized_networks": [{"cidr": "203.0.113.0/24"}]},
+            "accelerator_pools": [{"name": "l4", "machine_type": "g2-standard-24"}],
+            "lws": {"enabled": False},
+        }
+        if args_protect is not None:
+            args["protect"] = args_protect
+        opts = None if opts_protect is None else pulumi.ResourceOptions(protect=opts_protect)
+        GkeCluster("c", args, opts)
+
+    return run_callable(program, project="llmd-infra", stack="t")
+
+
+@pytest.mark.parametrize(
+    ("opts_protect", "args_protect", "expected"),
+    [(None, None, True), (False, None, False), (True, None, True), (True, False, False), (False, True, True)],
+)
+def test_caller_opts_protect_is_the_default(opts_protect: bool | None, args_protect: bool | None,
+                                            expected: bool) -> None:
+    p = _component_program(opts_protect, args_protect)
+    cluster = p.named("c-cluster")
+    assert cluster.protect is expected
+    assert cluster.inputs["deletionProtection"] is expected
+    assert p.named("c-l4-nodes").protect is expected
+    assert p.named("c").protect is (opts_protect is True)
 
 
 # --- outputs, add-ons ---------------------------------------------------------------------------
@@ -380,6 +419,28 @@ def test_emitted_crs_validate_against_upstream_crds(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(validator), str(target)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("OK") == 18
+
+
+# --- README -------------------------------------------------------------------------------------
+
+
+def test_readme_commands_match_the_project() -> None:
+    readme = (REPO / "providers" / "gke" / "README.md").read_text()
+    project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
+    assert project["stackConfigDir"] == "stacks"
+    assert "`stackConfigDir: stacks`" in readme
+    assert "pulumi stack select gke-a3-ultra --create\n" in readme and "stack init" not in readme
+    assert "pulumi config set gcp:project <project-id>\n" in readme
+    assert "pulumi preview --policy-pack policies\n" in readme
+    assert "gcloud services enable container.googleapis.com compute.googleapis.com" in " ".join(readme.split())
+    # The --path keys and the scale-to-zero command name what the a3-ultra stack really has.
+    cfg = yaml.safe_load((REPO / "stacks" / "Pulumi.gke-a3-ultra.yaml").read_text())["config"]["llmd-infra:cluster"]
+    assert cfg["network"]["masterAuthorizedNetworks"][0]["cidr"]
+    assert cfg["acceleratorPools"][0]["reservation"]["name"]
+    assert (
+        f"gcloud container clusters resize {cfg['name']} --node-pool {cfg['acceleratorPools'][0]['name']} "
+        f"--num-nodes 0 --location {cfg['region']}\n"
+    ) in readme
 
 
 # --- policy pack, imports -----------------------------------------------------------------------
