@@ -227,3 +227,21 @@ def test_markdown_passes_verdict() -> None:
     plan = Plan("p", "s", True, [], {})
     assert "✅ **Passes** — no policy violations." in markdown.render(plan, analysis)
     assert check_mermaid(markdown.diagram(plan, analysis)) == {}
+
+
+def test_pack_version_is_read_once_from_pulumi_policy_yaml_and_reported() -> None:
+    """The CLI shows the pack as llmd-infra@v<PulumiPolicy.yaml version>; the reports do too, while the
+    servicer's own diagnostics keep PolicyPack's fixed 0.0.1 (as under the CLI)."""
+    import yaml
+
+    from llmd_infra.policy import pack
+
+    declared = yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text())["version"]
+    project = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)  # type: ignore[union-attr]
+    assert pack.PACK_VERSION == str(declared) == project
+    assert pack.SERVED_PACK_VERSION == "0.0.1"
+
+    plan = Plan("p", "s", True, [], {})
+    analysis = Analysis(policy_pack="llmd-infra")
+    assert f"Policy pack `llmd-infra@v{declared}`: 0 policies" in markdown.render(plan, analysis)
+    assert sarif.to_sarif(plan, analysis)["runs"][0]["properties"]["policyPackVersion"] == declared

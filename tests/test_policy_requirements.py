@@ -53,10 +53,13 @@ def gpu_pool(
     name: str, machine: str, accelerator: str | None, *, labels: dict[str, str] | None = None, **kw: Any
 ) -> Any:
     accelerators = [GKE.NodePoolNodeConfigGuestAcceleratorArgs(type=accelerator, count=8)] if accelerator else None
+    location = kw.pop("location", "us-central1-a")
+    if location == "us-central1-a":  # a standalone pool pins its zone (else it inherits the cluster's)
+        kw.setdefault("node_locations", [location])
     return GKE.NodePool(
         name,
         cluster="c",
-        location=kw.pop("location", "us-central1-a"),
+        location=location,
         node_count=2,
         node_config=GKE.NodePoolNodeConfigArgs(
             machine_type=machine,
@@ -287,6 +290,7 @@ def test_multi_host_tpu_slice_from_topology_passes_in_one_zone_and_fails_spread(
             "v6e",
             cluster="c",
             location="us-east5-b",
+            node_locations=["us-east5-b"],
             node_count=4,
             node_config=GKE.NodePoolNodeConfigArgs(machine_type="ct6e-standard-4t"),
             placement_policy=GKE.NodePoolPlacementPolicyArgs(type="COMPACT", tpu_topology="4x4"),
@@ -316,6 +320,168 @@ def test_multi_host_tpu_slice_from_topology_passes_in_one_zone_and_fails_spread(
             "nodes spread over the region's zones",
         ),
     ]
+
+
+def test_multi_host_gke_pools_inherit_the_clusters_node_locations() -> None:
+    """A pool without nodeLocations takes the cluster's (plus a zonal cluster's own zone)."""
+    compact = GKE.ClusterNodePoolPlacementPolicyArgs(type="COMPACT")
+    ultra = GKE.ClusterNodePoolNodeConfigArgs(
+        machine_type="a3-ultragpu-8g",
+        labels=MULTI,
+        guest_accelerators=[GKE.ClusterNodePoolNodeConfigGuestAcceleratorArgs(type="nvidia-h200-141gb", count=8)],
+    )
+    network = GKE.ClusterNodePoolNetworkConfigArgs(accelerator_network_profile="auto")
+
+    def program() -> None:
+        GKE.Cluster(
+            "regional",
+            location="us-central1",
+            node_locations=["us-central1-a", "us-central1-b"],
+            node_pools=[
+                GKE.ClusterNodePoolArgs(
+                    name="inherits", node_config=ultra, placement_policy=compact, network_config=network
+                ),
+                GKE.ClusterNodePoolArgs(
+                    name="pinned",
+                    node_locations=["us-central1-b"],
+                    node_config=ultra,
+                    placement_policy=compact,
+                    network_config=network,
+                ),
+            ],
+        )
+        GKE.Cluster(
+            "zonal",
+            location="us-central1-a",
+            node_locations=["us-central1-b"],
+            node_config=GKE.ClusterNodeConfigArgs(machine_type="a3-ultragpu-8g", labels=MULTI),
+        )
+        GKE.Cluster(
+            "zonal-one-zone",
+            location="us-central1-a",
+            node_pools=[
+                GKE.ClusterNodePoolArgs(
+                    name="in-zone", node_config=ultra, placement_policy=compact, network_config=network
+                )
+            ],
+        )
+        gpu_pool(
+            "standalone",
+            "a3-ultragpu-8g",
+            "nvidia-h200-141gb",
+            labels=MULTI,
+            location="us-central1-c",
+            placement_policy=GKE.NodePoolPlacementPolicyArgs(type="COMPACT"),
+            network_config=GKE.NodePoolNetworkConfigArgs(accelerator_network_profile="auto"),
+        )
+
+    why = (
+        'is meant for multi-host inference (label llm-d.ai/multi-host="true") but is not confined to one network domain'
+    )
+    placement = [v for v in verdicts(program) if v[0] == "multi-host-placement"]
+    assert placement == [
+        (
+            "multi-host-placement",
+            "mandatory",
+            "regional",
+            f"pool 'inherits' (nodePools[0]) {why}: it spreads over 2 zones (the cluster's nodeLocations, which it "
+            "inherits us-central1-a, us-central1-b)",
+        ),
+        (
+            "multi-host-placement",
+            "mandatory",
+            "zonal",
+            f"pool 'default-pool' (nodeConfig) {why}: it spreads over 2 zones (the zonal cluster's location and "
+            "nodeLocations, which it inherits us-central1-a, us-central1-b); it has no COMPACT placement "
+            '(placementPolicy.type "COMPACT") and no SPECIFIC reservation affinity '
+            '(nodeConfig.reservationAffinity.consumeReservationType "SPECIFIC_RESERVATION")',
+        ),
+        (
+            "multi-host-placement",
+            "mandatory",
+            "standalone",
+            f"pool 'standalone' {why}: it sets no nodeLocations, so it takes its cluster's node_locations, which "
+            "may span several zones: set nodeLocations to one zone",
+        ),
+    ]
+
+
+def test_mandatory_pool_checks_keep_their_teeth_when_other_values_are_unknown_in_preview() -> None:
+    """A value unknown in preview downgrades a policy to "can't run" only when the verdict needs it."""
+
+    def program() -> None:
+        zone = GKE.Cluster("c", location="us-central1-a").endpoint  # unknown in preview
+        gpu_pool(
+            "no-compact",
+            "a3-highgpu-8g",
+            "nvidia-h100-80gb",
+            labels=MULTI,
+            node_locations=[zone],
+        )
+        gpu_pool(
+            "compact",
+            "a3-ultragpu-8g",
+            "nvidia-h200-141gb",
+            labels=MULTI,
+            node_locations=[zone],
+            placement_policy=GKE.NodePoolPlacementPolicyArgs(type="COMPACT"),
+            network_config=GKE.NodePoolNetworkConfigArgs(accelerator_network_profile="auto"),
+        )
+        GKE.Cluster("versions", location="us-central1-a", min_master_version="1.27", node_version=zone)
+        GKE.Cluster("version-unknown", location="us-central1-a", min_master_version=zone)
+
+    only = {"multi-host-placement", "accelerator-interconnect", "kubernetes-version"}
+    cant = (
+        "can't run policy '{}' from policy pack 'llmd-infra@v0.0.1' during preview: string value at .{} can't be known"
+    )
+    got = verdicts(program, only=only)
+    assert got == [
+        (
+            "multi-host-placement",
+            "mandatory",
+            "no-compact",
+            "pool 'no-compact' is meant for multi-host inference (label llm-d.ai/multi-host=\"true\") but is not "
+            'confined to one network domain: it has no COMPACT placement (placementPolicy.type "COMPACT") and no '
+            "SPECIFIC reservation affinity (nodeConfig.reservationAffinity.consumeReservationType "
+            '"SPECIFIC_RESERVATION")',
+        ),
+        (
+            "accelerator-interconnect",
+            "mandatory",
+            "no-compact",
+            "pool 'no-compact' is meant for multi-host inference (label llm-d.ai/multi-host=\"true\") but machine "
+            'type "a3-highgpu-8g" has TCPX GPU networking, not an RDMA-class interconnect (RoCE/InfiniBand NICs or '
+            "TPU ICI)",
+        ),
+        (
+            "multi-host-placement",
+            "advisory",
+            "compact",
+            cant.format("multi-host-placement", "nodeLocations.0") + " during preview",
+        ),
+        (
+            "kubernetes-version",
+            "mandatory",
+            "versions",
+            'minMasterVersion "1.27" is older than Kubernetes 1.29; llm-d needs 1.29 or newer',
+        ),
+        (
+            "kubernetes-version",
+            "advisory",
+            "version-unknown",
+            cant.format("kubernetes-version", "minMasterVersion") + " during preview",
+        ),
+    ]
+
+
+def test_kubernetes_version_flags_openshift_older_than_the_mapped_releases() -> None:
+    check = req.check_kubernetes_version
+    old = Resource("kubernetes:config.openshift.io/v1:ClusterVersion", "v", "urn", {"spec": {"channel": "stable-4.12"}})
+    assert [f.message for f in check(old, {})] == [
+        'spec.channel "stable-4.12" is OpenShift older than 4.15 (Kubernetes 1.28), so older than 1.29; llm-d '
+        "needs Kubernetes 1.29 or newer"
+    ]
+    assert check(old, {"minimumVersion": "1.27"}) == []  # 4.12 is older than 1.28, maybe not than 1.27
 
 
 def test_multi_host_doks_needs_fabric_and_config_names_pools() -> None:

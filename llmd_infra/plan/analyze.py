@@ -45,7 +45,7 @@ from llmd_infra.plan.graph import STACK_TYPE, Plan, PlannedResource
 from llmd_infra.plan.values import to_engine
 from llmd_infra.policy import config as pack_config
 from llmd_infra.policy.common import POOL_TYPES, PolicySpec, Resource, ResourceCheck, StackCheck, StackResource
-from llmd_infra.policy.pack import ALL_POLICIES, PACK_NAME, PACK_POLICIES, PACK_VERSION, build_policy
+from llmd_infra.policy.pack import ALL_POLICIES, PACK_NAME, PACK_POLICIES, SERVED_PACK_VERSION, build_policy
 from llmd_infra.report.model import Analysis, Note, Violation
 
 _LEVEL_TO_PROTO = {
@@ -197,7 +197,7 @@ def new_servicer(specs: Sequence[PolicySpec]) -> Any:
     """A pulumi_policy analyzer servicer for these policies, as ``PolicyPack`` builds it."""
     objects = _policy_objects()
     return _PolicyAnalyzerServicer(
-        PACK_NAME, PACK_VERSION, [objects[s.name] for s in specs], _advisory_level(), None, None
+        PACK_NAME, SERVED_PACK_VERSION, [objects[s.name] for s in specs], _advisory_level(), None, None
     )
 
 

@@ -13,9 +13,12 @@ Nothing here imports ``pulumi_policy``; the pack module is the only adapter to i
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+T = TypeVar("T")
 
 # --- resource type tokens (engine spelling) -------------------------------------------------------
 
@@ -131,6 +134,46 @@ class PolicySpec:
             "types": sorted(self.types),
             "harnessOnly": self.harness_only,
         }
+
+
+# --- values unknown in preview -------------------------------------------------------------------
+
+
+def _unknown_value_error() -> type[BaseException] | None:
+    """pulumi_policy's ``UnknownValueError`` when its proxies are in use (never imported from here)."""
+    module = sys.modules.get("pulumi_policy.proxy")
+    error = getattr(module, "UnknownValueError", None)
+    return error if isinstance(error, type) and issubclass(error, BaseException) else None
+
+
+class Deferred:
+    """Judge the independent parts of a resource so that a value unknown in preview hides nothing.
+
+    The engine downgrades a policy that reads an unknown value to an advisory "can't run policy"
+    diagnostic, even a mandatory one. A check therefore judges each pool / field under :meth:`run`:
+    a part that reads an unknown value is skipped and the error kept; :meth:`finish` returns the
+    violations found elsewhere, and re-raises the kept error only when there are none (then the
+    verdict really depends on the unknown value and "can't run" is the truth).
+    """
+
+    def __init__(self) -> None:
+        self.unknown: BaseException | None = None
+
+    def run(self, part: Callable[[], T]) -> T | None:
+        try:
+            return part()
+        except Exception as exc:
+            error = _unknown_value_error()
+            if error is None or not isinstance(exc, error):
+                raise
+            if self.unknown is None:
+                self.unknown = exc
+            return None
+
+    def finish(self, findings: list[Finding]) -> list[Finding]:
+        if self.unknown is not None and not any(not f.note for f in findings):
+            raise self.unknown
+        return findings
 
 
 # --- property access ------------------------------------------------------------------------------

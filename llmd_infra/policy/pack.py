@@ -9,7 +9,11 @@ calls ``PolicyPack(...)``, which starts the analyzer's gRPC server and blocks â€
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
 from typing import Any, cast
+
+import yaml
 
 from llmd_infra.policy import doks_security, gke_security, requirements, stack
 from llmd_infra.policy.common import (
@@ -40,9 +44,32 @@ from llmd_infra.requirements import (
 )
 
 PACK_NAME = "llmd-infra"
-PACK_VERSION = "0.0.1"
-"""What pulumi_policy's servicer reports (PolicyPack always passes 0.0.1; the CLI then uses the
-version in ``PulumiPolicy.yaml`` for display, but diagnostics text carries this one)."""
+PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
+"""The CrossGuard pack folder of a checkout (absent from a wheel install)."""
+
+
+def _pack_version() -> str:
+    """``version`` of ``policies/PulumiPolicy.yaml`` (the pack's version as the CLI shows it); the
+    project version where the pack folder is not installed (a test keeps the two equal)."""
+    try:
+        data = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    except OSError:
+        data = None
+    if isinstance(data, dict) and data.get("version"):
+        return str(data["version"])
+    try:
+        return metadata.version("llmd-infra")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+PACK_VERSION = _pack_version()
+"""The pack's version, read once from ``PulumiPolicy.yaml``: the CLI reports the pack as
+``llmd-infra@v<PACK_VERSION>``, and so do ``llmd-infra preview``'s reports."""
+SERVED_PACK_VERSION = "0.0.1"
+"""The version ``PolicyPack`` hands its servicer (always ``0.0.1``, pulumi_policy 1.21): the text of
+the servicer's own diagnostics ("can't run policy ... from policy pack 'llmd-infra@v0.0.1' during
+preview") carries it under the CLI too, so the in-process servicer uses it to match them exactly."""
 PACK_DESCRIPTION = "llm-d infrastructure prerequisites plus GKE/DOKS security and reliability rules."
 
 _MULTI_HOST_POOLS = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from llmd_infra import catalog
@@ -24,6 +25,7 @@ from llmd_infra.policy.common import (
     MANIFEST_TYPES,
     POOL_TYPES,
     REMOTE_COMMAND,
+    Deferred,
     Finding,
     Resource,
     StackResource,
@@ -73,56 +75,60 @@ def _min_version(config: Mapping[str, Any], record: Requirement, default: str) -
 # --- kubernetes-version -------------------------------------------------------------------------
 
 
-def _version_fields(r: Resource) -> list[tuple[str, str]]:
-    """(property path, value) of every explicitly set Kubernetes version of the resource."""
+def _version_fields(r: Resource) -> list[tuple[str, Any]]:
+    """(property path, reader of the value) of every Kubernetes version the resource may set.
+
+    Each value is read on its own (:class:`Deferred`), so a version unknown in preview does not hide
+    an old one set elsewhere on the resource.
+    """
     props = r.props
-    out: list[tuple[str, str]] = []
     if r.type == GKE_CLUSTER:
-        for key in ("minMasterVersion", "nodeVersion"):
-            value = as_str(get(props, key))
-            if value:
-                out.append((key, value))
-        for i, pool in enumerate(as_list(get(props, "nodePools"))):
-            value = as_str(get(pool, "version"))
-            if value:
-                out.append((f"nodePools[{i}].version", value))
-    elif r.type in (GKE_NODE_POOL, DOKS_CLUSTER):
-        value = as_str(get(props, "version"))
-        if value:
-            out.append(("version", value))
-    elif r.type in (LOCAL_COMMAND, REMOTE_COMMAND):
-        create = as_str(get(props, "create")) or ""
-        if "minikube" in create:
-            match = _MINIKUBE_VERSION_RE.search(create)
-            if match:
-                out.append(("create (minikube --kubernetes-version)", match.group(1)))
-    return out
+        fields: list[tuple[str, Any]] = [
+            (key, lambda key=key: as_str(get(props, key))) for key in ("minMasterVersion", "nodeVersion")
+        ]
+        for i in range(len(as_list(get(props, "nodePools")))):
+            fields.append((f"nodePools[{i}].version", lambda i=i: as_str(get(props, "nodePools", i, "version"))))
+        return fields
+    if r.type in (GKE_NODE_POOL, DOKS_CLUSTER):
+        return [("version", lambda: as_str(get(props, "version")))]
+    if r.type in (LOCAL_COMMAND, REMOTE_COMMAND):
+
+        def minikube() -> str | None:
+            create = as_str(get(props, "create")) or ""
+            match = _MINIKUBE_VERSION_RE.search(create) if "minikube" in create else None
+            return match.group(1) if match else None
+
+        return [("create (minikube --kubernetes-version)", minikube)]
+    return []
 
 
-def _openshift_fields(props: Mapping[str, Any]) -> list[tuple[str, str, Version]]:
-    """(path, value, Kubernetes version) for an OpenShift ClusterVersion's channel and desired version."""
-    out: list[tuple[str, str, Version]] = []
-    candidates = [
-        ("spec.desiredUpdate.version", as_str(get(props, "spec", "desiredUpdate", "version"))),
-        ("spec.channel", as_str(get(props, "spec", "channel"))),
-    ]
-    for path, value in candidates:
-        if not value:
-            continue
-        match = re.search(r"(\d+)\.(\d+)", value)
-        if not match or int(match.group(1)) != 4:
-            continue
-        kube_minor = _OPENSHIFT_TO_KUBERNETES.get(int(match.group(2)))
-        if kube_minor is not None:
-            out.append((path, value, Version(1, kube_minor)))
-    return out
+_OLDEST_MAPPED_OPENSHIFT = min(_OPENSHIFT_TO_KUBERNETES)
+
+
+def _spec_str(props: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    return as_str(get(props, "spec", *keys))
+
+
+def _openshift_kubernetes(value: str) -> tuple[Version, bool] | None:
+    """Kubernetes version of an OpenShift version or channel; ``(v, True)`` when the OpenShift minor
+    is older than the mapped ones (its Kubernetes is older than ``v``); ``None`` when not judged."""
+    match = re.search(r"(\d+)\.(\d+)", value)
+    if not match or int(match.group(1)) != 4:
+        return None
+    minor = int(match.group(2))
+    if minor < _OLDEST_MAPPED_OPENSHIFT:
+        return Version(1, _OPENSHIFT_TO_KUBERNETES[_OLDEST_MAPPED_OPENSHIFT]), True
+    kube_minor = _OPENSHIFT_TO_KUBERNETES.get(minor)
+    return (Version(1, kube_minor), False) if kube_minor is not None else None
 
 
 def check_kubernetes_version(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     minimum, minimum_text = _min_version(config, KUBERNETES_VERSION, KUBERNETES_VERSION.min_version().minor_str())
+    deferred = Deferred()
     findings: list[Finding] = []
-    for path, value in _version_fields(r):
-        version = try_parse_version(value)
+    for path, read in _version_fields(r):
+        value = deferred.run(read)
+        version = try_parse_version(value) if value else None
         if version is not None and version < minimum:
             findings.append(
                 Finding(
@@ -130,15 +136,26 @@ def check_kubernetes_version(r: Resource, config: Mapping[str, Any]) -> list[Fin
                 )
             )
     if r.type == OPENSHIFT_CLUSTER_VERSION:
-        for path, value, kube in _openshift_fields(r.props):
-            if kube < minimum:
+        openshift = (("spec.desiredUpdate.version", ("desiredUpdate", "version")), ("spec.channel", ("channel",)))
+        for path, keys in openshift:
+            value = deferred.run(partial(_spec_str, r.props, keys))
+            judged = _openshift_kubernetes(value) if value else None
+            if judged is None:
+                continue
+            kube, older = judged
+            if (older and kube <= minimum) or kube < minimum:
+                shown = (
+                    f"OpenShift older than 4.{_OLDEST_MAPPED_OPENSHIFT} (Kubernetes {kube.minor_str()}), so"
+                    if older
+                    else f"Kubernetes {kube.minor_str()},"
+                )
                 findings.append(
                     Finding(
-                        f'{path} "{value}" is Kubernetes {kube.minor_str()}, older than {minimum_text}; '
+                        f'{path} "{value}" is {shown} older than {minimum_text}; '
                         f"llm-d needs Kubernetes {minimum_text} or newer"
                     )
                 )
-    return findings
+    return deferred.finish(findings)
 
 
 KUBERNETES_VERSION_TYPES = frozenset(
@@ -179,41 +196,57 @@ def check_accelerator_supported(r: Resource, config: Mapping[str, Any]) -> list[
 # --- multi-host-placement -----------------------------------------------------------------------
 
 
-def _gke_placement_problems(pool: Pool) -> list[str]:
-    problems: list[str] = []
-    locations = sorted({str(z) for z in as_list(get(pool.props, "nodeLocations"))})
-    if len(locations) > 1:
-        problems.append(f"it spreads over {len(locations)} zones (nodeLocations {', '.join(locations)})")
-    elif not locations and pool.location and not is_gke_zone(pool.location):
-        problems.append(
+def _gke_zone_problem(pool: Pool) -> str | None:
+    zones, source = pool.node_zones()
+    if zones is not None:
+        if len(zones) > 1:
+            return f"it spreads over {len(zones)} zones ({source} {', '.join(zones)})"
+        return None
+    if pool.location and not is_gke_zone(pool.location):
+        return (
             f'it has no nodeLocations in the regional location "{pool.location}", so its nodes spread '
             "over the region's zones"
         )
-    placement_type = as_str(get(pool.props, "placementPolicy", "type"))
+    return (
+        "it sets no nodeLocations, so it takes its cluster's node_locations, which may span several zones: "
+        "set nodeLocations to one zone"
+    )
+
+
+def _gke_policy_problem(pool: Pool) -> str | None:
     if pool.is_tpu:
-        if not pool.tpu_topology and not as_str(get(pool.props, "placementPolicy", "policyName")):
-            problems.append("it has neither placementPolicy.tpuTopology nor a placementPolicy.policyName")
-    else:
-        reservation = as_str(get(pool.props, "nodeConfig", "reservationAffinity", "consumeReservationType"))
-        if placement_type != "COMPACT" and reservation != "SPECIFIC_RESERVATION":
-            problems.append(
-                'it has no COMPACT placement (placementPolicy.type "COMPACT") and no SPECIFIC reservation '
-                'affinity (nodeConfig.reservationAffinity.consumeReservationType "SPECIFIC_RESERVATION")'
-            )
-    return problems
+        if pool.tpu_topology or as_str(get(pool.props, "placementPolicy", "policyName")):
+            return None
+        return "it has neither placementPolicy.tpuTopology nor a placementPolicy.policyName"
+    if as_str(get(pool.props, "placementPolicy", "type")) == "COMPACT":
+        return None
+    if as_str(get(pool.props, "nodeConfig", "reservationAffinity", "consumeReservationType")) == "SPECIFIC_RESERVATION":
+        return None
+    return (
+        'it has no COMPACT placement (placementPolicy.type "COMPACT") and no SPECIFIC reservation '
+        'affinity (nodeConfig.reservationAffinity.consumeReservationType "SPECIFIC_RESERVATION")'
+    )
+
+
+def _placement_problems(pool: Pool, deferred: Deferred) -> list[str]:
+    if pool.provider == "gke":
+        parts = (deferred.run(lambda: _gke_zone_problem(pool)), deferred.run(lambda: _gke_policy_problem(pool)))
+        return [p for p in parts if p]
+    if pool.provider == "openshift":
+        group = deferred.run(lambda: as_str(get(pool.props, "placementGroupName")) or "")
+        if group == "":
+            return ["its AWS providerSpec has no placementGroupName (use a cluster placement group)"]
+    # DOKS: a cluster and its pools live in one region and one VPC: one network domain.
+    return []
 
 
 def check_multi_host_placement(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    deferred = Deferred()
     findings: list[Finding] = []
-    for pool in pools_of(r.type, r.name, r.props, config):
+    for pool in pools_of(r.type, r.name, r.props, config, deferred):
         if not pool.multi_host:
             continue
-        problems: list[str] = []
-        if pool.provider == "gke":
-            problems = _gke_placement_problems(pool)
-        elif pool.provider == "openshift" and not as_str(get(pool.props, "placementGroupName")):
-            problems = ["its AWS providerSpec has no placementGroupName (use a cluster placement group)"]
-        # DOKS: a cluster and its pools live in one region and one VPC: one network domain.
+        problems = _placement_problems(pool, deferred)
         if problems:
             findings.append(
                 Finding(
@@ -221,7 +254,7 @@ def check_multi_host_placement(r: Resource, config: Mapping[str, Any]) -> list[F
                     f"confined to one network domain: {'; '.join(problems)}"
                 )
             )
-    return findings
+    return deferred.finish(findings)
 
 
 # --- accelerator-interconnect -------------------------------------------------------------------
@@ -272,16 +305,17 @@ def _interconnect_problem(pool: Pool) -> str | None:
 
 
 def check_accelerator_interconnect(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    deferred = Deferred()
     findings: list[Finding] = []
-    for pool in pools_of(r.type, r.name, r.props, config):
+    for pool in pools_of(r.type, r.name, r.props, config, deferred):
         if not pool.multi_host:
             continue
-        problem = _interconnect_problem(pool)
+        problem = deferred.run(partial(_interconnect_problem, pool))
         if problem:
             findings.append(
                 Finding(f"{pool.label} is meant for multi-host inference ({pool.multi_host_reason}) but {problem}")
             )
-    return findings
+    return deferred.finish(findings)
 
 
 # --- host-* -------------------------------------------------------------------------------------

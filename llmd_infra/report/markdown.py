@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from llmd_infra.plan.graph import Plan, PlannedResource
+from llmd_infra.policy.pack import PACK_NAME, PACK_VERSION
 from llmd_infra.report.model import Analysis, Violation
 
 MAX_NODES = 150
@@ -94,6 +95,11 @@ def diagram(plan: Plan, analysis: Analysis) -> str:
     return "\n".join(lines)
 
 
+def _pack(analysis: Analysis) -> str:
+    """The pack as the CLI names it: ``llmd-infra@v<version of policies/PulumiPolicy.yaml>``."""
+    return f"{analysis.policy_pack}@v{PACK_VERSION}" if analysis.policy_pack == PACK_NAME else analysis.policy_pack
+
+
 def render(plan: Plan, analysis: Analysis) -> str:
     names = {r.urn: r for r in plan.resources}
     out = [
@@ -102,7 +108,7 @@ def render(plan: Plan, analysis: Analysis) -> str:
         "",
         _verdict(analysis),
         "",
-        f"Policy pack `{analysis.policy_pack}`: {len(analysis.policies)} policies, "
+        f"Policy pack `{_pack(analysis)}`: {len(analysis.policies)} policies, "
         f"{sum(1 for r in plan.resources if r.custom and not r.is_provider)} resources planned"
         + (" (preview: some values unknown)." if plan.preview else "."),
         "",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from llmd_infra.plan.graph import Plan
+from llmd_infra.policy.pack import PACK_VERSION
 from llmd_infra.report.model import Analysis, Note, Violation
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -148,7 +149,12 @@ def to_sarif(plan: Plan, analysis: Analysis) -> dict[str, Any]:
         "invocations": [{"executionSuccessful": True, "workingDirectory": {"uri": Path.cwd().resolve().as_uri()}}],
         "automationDetails": {"id": f"llmd-infra/{plan.project}/{plan.stack}/"},
         "results": results,
-        "properties": {"policyPack": analysis.policy_pack, "preview": plan.preview, "stack": plan.stack},
+        "properties": {
+            "policyPack": analysis.policy_pack,
+            "policyPackVersion": PACK_VERSION,
+            "preview": plan.preview,
+            "stack": plan.stack,
+        },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
