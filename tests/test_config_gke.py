@@ -289,12 +289,14 @@ def test_hyperdisk_only_machines_refuse_other_boot_disks() -> None:
         f"{P}acceleratorPools[0].diskType: 'pd-balanced' cannot be the boot disk of a3-ultragpu-8g; allowed: "
         "hyperdisk-balanced"
     ]
-    assert problems(acceleratorPools=[pool(machineType="a4-highgpu-8g", diskType="pd-ssd")]) == [
-        f"{P}acceleratorPools[0].diskType: 'pd-ssd' cannot be the boot disk of a4-highgpu-8g; allowed: "
-        "hyperdisk-balanced"
-    ]
     [a3u] = settings(acceleratorPools=[pool(machineType="a3-ultragpu-8g")]).cluster.accelerator_pools
     assert a3u.boot_disk_type() == "hyperdisk-balanced"
+    # A4 boots from hyperdisk-balanced by default, but no catalog source forbids another type.
+    [a4] = settings(acceleratorPools=[pool(machineType="a4-highgpu-8g")]).cluster.accelerator_pools
+    assert a4.boot_disk_type() == "hyperdisk-balanced"
+    a4_pools = settings(acceleratorPools=[pool(machineType="a4-highgpu-8g", diskType="pd-ssd")]).cluster.accelerator_pools
+    [a4_pd] = a4_pools
+    assert a4_pd.boot_disk_type() == "pd-ssd"
 
 
 def test_compact_placement_needs_one_zone() -> None:

@@ -90,6 +90,7 @@ def _gpu(
     arch: Arch = Arch.X86_64,
     min_rdma: tuple[str, ...] = (),
     provisioning: tuple[str, ...] = (),
+    boot_disks: tuple[str, ...] = (),
 ) -> GkeMachineType:
     arm = arch is Arch.ARM64
     cores_note = "physical cores unknown (Arm host; no source gives cores)" if arm else _CORES_NOTE
@@ -112,6 +113,7 @@ def _gpu(
         min_rdma_gke_version=min(min_rdma, key=_gke_version_key) if min_rdma else None,
         rdma_gke_version_floors=min_rdma,
         provisioning=provisioning,
+        boot_disk_types=boot_disks,
     )
 
 
@@ -192,6 +194,7 @@ _A_SERIES: tuple[GkeMachineType, ...] = (
         "driver R550 "
         "(gpu-driver-version=latest on 1.31, default from 1.31.5-gke.1169000)",
         min_rdma=("1.31.4-gke.1183000",),
+        boot_disks=("hyperdisk-balanced",),
     ),
     _gpu(
         "a3-megagpu-8g",

@@ -101,6 +101,8 @@ class GkeMachineType(MachineShape):
     """Every GKE floor Google lists for RDMA, one per minor line (A4X Max: ``1.35.0-gke.2745000`` and
     ``1.34.3-gke.1318000``). A version qualifies when it meets the floor of its own minor line, or
     its minor line is newer than every listed one; ``min_rdma_gke_version`` is the oldest floor."""
+    boot_disk_types: tuple[str, ...] = field(default=())
+    """Boot disk types this machine type accepts, where a source restricts them; empty = no stated limit."""
     provisioning: tuple[str, ...] = field(default=())
     """Restrictions, e.g. ``("spot", "flex-start")`` or ``("reservation",)``."""
 

@@ -87,9 +87,9 @@ ReleaseChannel = Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"]
 TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 DiskType = Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"]
 
-HYPERDISK_ONLY_MACHINE_PREFIXES = ("a3-ultragpu-", "a4-highgpu-", "a4x-")
-"""Machine types whose boot disk must be hyperdisk-balanced (accelerator-catalog.md §3a: A3 Ultra;
-A4/A4X are hyperdisk-only machine series)."""
+HYPERDISK_DEFAULT_MACHINE_PREFIXES = ("a4-highgpu-", "a4x-")
+"""Machine families that boot from hyperdisk-balanced by default — a choice, not a catalog fact: the
+catalog restricts boot disks (``GkeMachineType.boot_disk_types``) only where a source says so (A3 Ultra)."""
 
 DEFAULT_SYSTEM_MACHINE_TYPE = "e2-standard-16"
 """llm-d: "The standalone router pod requests up to 12 CPUs. Provide an e2-standard-16 or larger CPU
@@ -486,14 +486,10 @@ class AcceleratorPoolConfig(LlmdModel):
             )
 
     def _check_disk(self, m: GkeMachineType, problems: _Problems) -> None:
-        if (
-            self.disk_type is not None
-            and m.name.startswith(HYPERDISK_ONLY_MACHINE_PREFIXES)
-            and self.disk_type != "hyperdisk-balanced"
-        ):
+        if self.disk_type is not None and m.boot_disk_types and self.disk_type not in m.boot_disk_types:
             problems.add(
                 ["diskType"],
-                f"'{self.disk_type}' cannot be the boot disk of {m.name}; allowed: hyperdisk-balanced",
+                f"'{self.disk_type}' cannot be the boot disk of {m.name}; allowed: {', '.join(m.boot_disk_types)}",
                 self.disk_type,
             )
 
@@ -565,7 +561,10 @@ class AcceleratorPoolConfig(LlmdModel):
     def boot_disk_type(self) -> str:
         if self.disk_type is not None:
             return self.disk_type
-        if self.machine_type.startswith(HYPERDISK_ONLY_MACHINE_PREFIXES):
+        machine = gke_machine_type(self.machine_type)
+        if machine is not None and machine.boot_disk_types:
+            return machine.boot_disk_types[0]
+        if self.machine_type.startswith(HYPERDISK_DEFAULT_MACHINE_PREFIXES):
             return "hyperdisk-balanced"
         return "pd-balanced"
 
