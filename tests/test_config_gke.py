@@ -294,8 +294,8 @@ def test_hyperdisk_only_machines_refuse_other_boot_disks() -> None:
     # A4 boots from hyperdisk-balanced by default, but no catalog source forbids another type.
     [a4] = settings(acceleratorPools=[pool(machineType="a4-highgpu-8g")]).cluster.accelerator_pools
     assert a4.boot_disk_type() == "hyperdisk-balanced"
-    a4_pools = settings(acceleratorPools=[pool(machineType="a4-highgpu-8g", diskType="pd-ssd")]).cluster.accelerator_pools
-    [a4_pd] = a4_pools
+    a4_cluster = settings(acceleratorPools=[pool(machineType="a4-highgpu-8g", diskType="pd-ssd")]).cluster
+    [a4_pd] = a4_cluster.accelerator_pools
     assert a4_pd.boot_disk_type() == "pd-ssd"
 
 
