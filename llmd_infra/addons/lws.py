@@ -52,7 +52,7 @@ class LeaderWorkerSet(pulumi.ComponentResource):
     in the old manifest but not in the new one, so 0.7.0 -> 0.8+ deletes the CRD and Kubernetes
     cascade-deletes every ``LeaderWorkerSet`` (llm-d docs/infrastructure/multi-node.md).
 
-    **The design** (why a version change in config can never delete the CRD):
+    **The design** (why a version change of a guarded install cannot delete the CRD):
 
     1. Helm's upgrade deletion step re-reads the *live* object and skips it when it carries
        ``helm.sh/resource-policy: keep`` (the workaround named in lws#880). The ``-crd-guard`` child
@@ -69,6 +69,12 @@ class LeaderWorkerSet(pulumi.ComponentResource):
        upgrade or uninstall. Turning it on would not help 0.7.0 (its CRD is a template) and would
        leave a fresh install without CRDs unless this library vendored a 1.2 MB CRD per LWS version
        and fought the controller over the conversion-webhook ``caBundle``.
+
+    **Precondition.** The guard patches a CRD the first install creates, so it depends on the
+    release; in one ``pulumi up`` that both creates the guard and changes the version, the ``helm
+    upgrade`` runs first, unguarded. A <= 0.7.x install made without the guard (by hand, by ``helm``,
+    by an older llmd-infra) must first get one ``pulumi up`` at its installed version (or lws#880's
+    ``kubectl annotate ... helm.sh/resource-policy=keep``) before the version changes.
 
     What this does not do: Helm never *upgrades* ``crds/`` CRDs, so moving between >= 0.8 chart
     versions keeps the CRD schema of the first install (see docs/addons.md for the manual
