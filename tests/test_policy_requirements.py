@@ -733,3 +733,28 @@ def test_gpu_driver_path_needs_operator_when_gke_driver_disabled() -> None:
         )
 
     assert verdicts(with_operator) == []
+
+
+def test_policy_sources_restate_no_requirement_threshold() -> None:
+    """Thresholds (also in remediation text) come from llmd_infra.requirements, never from literals."""
+    from pathlib import Path
+
+    from llmd_infra import requirements as records
+
+    root = Path(req.__file__).parent
+    thresholds = [
+        records.KUBERNETES_VERSION.min_version().minor_str(),
+        str(records.LWS_VERSION.min_version()),
+        *(
+            f"{r.min_int()} {unit}"
+            for r, unit in (
+                (records.HOST_CPU_CORES, "or more physical"),
+                (records.HOST_MEMORY, "GiB"),
+                (records.HOST_NETWORK_BANDWIDTH, "Gbps"),
+            )
+        ),
+        f"PCIe {records.HOST_PCIE_GENERATION.min_int()}",
+    ]
+    for source in sorted(root.glob("*.py")):
+        text = source.read_text()
+        assert [t for t in thresholds if t in text] == [], source.name

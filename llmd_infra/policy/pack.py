@@ -133,6 +133,10 @@ def _requirement(
 
 
 _POOLS = POOL_TYPES
+# Thresholds in remediation text come from the requirement records, never restated here.
+_K8S = KUBERNETES_VERSION.min_version().minor_str()
+_LWS = str(LWS_VERSION.min_version())
+_OPENSHIFT = requirements.oldest_openshift_meeting(KUBERNETES_VERSION.min_version())
 _GKE = frozenset({GKE_CLUSTER, GKE_NODE_POOL})
 
 REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
@@ -140,9 +144,9 @@ REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
         KUBERNETES_VERSION,
         requirements.check_kubernetes_version,
         requirements.KUBERNETES_VERSION_TYPES,
-        "Set min_master_version / node_version / version to 1.29 or newer (or leave them unset and let the "
-        "release channel choose); DOKS: a version slug 1.29.x-do.N or newer; minikube: --kubernetes-version "
-        "v1.29 or newer; OpenShift: 4.16 or newer.",
+        f"Set min_master_version / node_version / version to {_K8S} or newer (or leave them unset and let the "
+        f"release channel choose); DOKS: a version slug {_K8S}.x-do.N or newer; minikube: --kubernetes-version "
+        f"v{_K8S} or newer; OpenShift: {_OPENSHIFT} or newer.",
         config=_min_version_property(KUBERNETES_VERSION, KUBERNETES_VERSION.min_version().minor_str()),
         severity="high",
     ),
@@ -190,7 +194,7 @@ REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
         HOST_NETWORK_BANDWIDTH,
         requirements.check_host_network_bandwidth,
         _POOLS,
-        "Choose a machine type with 100 Gbps or more of host networking.",
+        f"Choose a machine type with {HOST_NETWORK_BANDWIDTH.min_int()} Gbps or more of host networking.",
         config=_minimum_property(HOST_NETWORK_BANDWIDTH),
         severity="low",
     ),
@@ -198,7 +202,7 @@ REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
         HOST_CPU_CORES,
         requirements.check_host_cpu_cores,
         _POOLS,
-        "Choose a machine type with 80 or more physical cores.",
+        f"Choose a machine type with {HOST_CPU_CORES.min_int()} or more physical cores.",
         config=_minimum_property(HOST_CPU_CORES),
         severity="low",
     ),
@@ -206,7 +210,7 @@ REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
         HOST_MEMORY,
         requirements.check_host_memory,
         _POOLS,
-        "Choose a machine type with 500 GiB or more of memory.",
+        f"Choose a machine type with {HOST_MEMORY.min_int()} GiB or more of memory.",
         config=_minimum_property(HOST_MEMORY),
         severity="low",
     ),
@@ -214,7 +218,7 @@ REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
         HOST_PCIE_GENERATION,
         requirements.check_host_pcie_generation,
         _POOLS,
-        "Choose a machine type with PCIe 5 or newer.",
+        f"Choose a machine type with PCIe {HOST_PCIE_GENERATION.min_int()} or newer.",
         config=_minimum_property(HOST_PCIE_GENERATION),
         severity="low",
     ),
@@ -222,8 +226,8 @@ REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
         LWS_VERSION,
         requirements.check_lws_version,
         requirements.LWS_TYPES,
-        "Install LeaderWorkerSet 0.7.0 or newer: helm chart oci://registry.k8s.io/lws/charts/lws with "
-        "version >= 0.7.0, or the release manifests of v0.7.0 or newer.",
+        f"Install LeaderWorkerSet {_LWS} or newer: helm chart oci://registry.k8s.io/lws/charts/lws with "
+        f"version >= {_LWS}, or the release manifests of v{_LWS} or newer.",
         config=_min_version_property(LWS_VERSION, str(LWS_VERSION.min_version())),
         severity="high",
     ),

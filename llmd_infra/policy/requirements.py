@@ -105,6 +105,12 @@ def _version_fields(r: Resource) -> list[tuple[str, Any]]:
 _OLDEST_MAPPED_OPENSHIFT = min(_OPENSHIFT_TO_KUBERNETES)
 
 
+def oldest_openshift_meeting(kubernetes: Version) -> str:
+    """The oldest mapped OpenShift release whose Kubernetes is at least ``kubernetes`` (remediation text)."""
+    minors = [o for o, k in sorted(_OPENSHIFT_TO_KUBERNETES.items()) if Version(1, k) >= kubernetes]
+    return f"4.{minors[0]}" if minors else f"4.{max(_OPENSHIFT_TO_KUBERNETES)}+"
+
+
 def _spec_str(props: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
     return as_str(get(props, "spec", *keys))
 
