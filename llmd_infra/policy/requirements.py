@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 from llmd_infra import catalog
+from llmd_infra.catalog.openshift import OPENSHIFT_KUBERNETES
 from llmd_infra.catalog.types import RdmaKind, SupportStatus
 from llmd_infra.policy.common import (
     CRD_V1,
@@ -54,8 +55,8 @@ from llmd_infra.versions import Version, try_parse_version
 
 OPENSHIFT_CLUSTER_VERSION = "kubernetes:config.openshift.io/v1:ClusterVersion"
 
-# OpenShift minor -> Kubernetes minor (accelerator-catalog.md §5c; 4.22 is disputed and left out).
-_OPENSHIFT_TO_KUBERNETES = {15: 28, 16: 29, 17: 30, 18: 31, 19: 32, 20: 33, 21: 34}
+# OpenShift minor -> Kubernetes minor: a catalog fact (4.22 is disputed and left out there).
+_OPENSHIFT_TO_KUBERNETES = OPENSHIFT_KUBERNETES
 
 LWS_CRD_NAME = "leaderworkersets.leaderworkerset.x-k8s.io"
 LWS_OCI_CHART = "oci://registry.k8s.io/lws/charts/lws"
