@@ -158,3 +158,29 @@ def test_json_document_matches_the_published_schema(capsys: pytest.CaptureFixtur
     validator.validate(doc)
     bad = {"policy": "x", "enforcement": "maybe", "urn": "", "message": ""}
     assert not validator.is_valid({**doc, "violations": [bad]})
+
+
+def test_stacks_lists_the_ready_stacks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "stacks", "--project-dir", str(REPO))
+    assert code == 0
+    assert out.split() == sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (REPO / "stacks").glob("Pulumi.*.yaml"))
+    assert "gke-a3-ultra" in out.split()
+
+
+def test_text_report_lists_violations_by_level(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "preview", "--program", str(PROGRAMS / "raw_gcp"))
+    assert code == 1
+    assert "Policies:" in out
+    assert "mandatory  gke-private-nodes" in out
+    assert "policy violation" in out
+    assert out.rstrip().splitlines()[-1].startswith("Policy verdict: ")
+    assert "mandatory" in out.rstrip().splitlines()[-1]
+
+
+def test_output_file_and_markdown_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "comment.md"
+    code, out, err = _run(capsys, "preview", "--program", str(PROGRAMS / "raw_k8s"), "--format", "markdown",
+                          "--output", str(target))
+    assert code == 0 and out == ""
+    assert err.strip() == f"wrote markdown report to {target}"
+    assert target.read_text().startswith("<!-- llmd-infra-preview -->")

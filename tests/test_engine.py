@@ -182,3 +182,22 @@ def test_order_is_hierarchical_and_stable() -> None:
     runs = [[r.urn for r in run_program(PROGRAMS / "graph_demo", "prod")] for _ in range(3)]
     assert runs[0] == runs[1] == runs[2]
     assert runs[0][0] == BOX
+
+
+def test_main_file_project_yml_defaults_secrets_and_logs() -> None:
+    plan = run_program(PROGRAMS / "main_file", "dev")
+    (cm,) = plan.resources
+    assert cm.inputs["data"] == {"greeting": "hello", "nested": '{"a": 1}'}
+    assert plan.to_json()["outputs"] == {"secret": {"secret": True}}
+    assert ("warning", "offline plans keep program logs") in plan.logs
+
+
+def test_config_overrides_decode_objects_but_keep_numbers_as_written() -> None:
+    plan = run_program(PROGRAMS / "main_file", "dev", config={"greeting": "1.30", "nested": '{"b": [1, 2]}'})
+    assert plan.resources[0].inputs["data"] == {"greeting": "1.30", "nested": '{"b": [1, 2]}'}
+
+
+def test_non_python_projects_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: ts\nruntime: nodejs\n")
+    with pytest.raises(ProjectError, match="runtime is 'nodejs'; only python programs can run offline"):
+        run_program(tmp_path, "dev")
