@@ -276,3 +276,177 @@ def test_every_security_policy_documents_enforcement_remediation_and_anchors() -
         if spec.requirement is None:
             assert spec.anchors, spec.name
             assert spec.full_description.endswith("]")
+
+
+# --- values unknown in preview --------------------------------------------------------------------
+
+CANT = "can't run policy '{}' from policy pack 'llmd-infra@v0.0.1' during preview: {} value at .{} can't be known during preview"  # noqa: E501
+
+
+def inline_pool(name: str, account: Any, mode: Any, secure_boot: Any, auto_repair: Any) -> Any:
+    return GKE.ClusterNodePoolArgs(
+        name=name,
+        management=GKE.ClusterNodePoolManagementArgs(auto_repair=auto_repair),
+        node_config=GKE.ClusterNodePoolNodeConfigArgs(
+            machine_type="e2-standard-8",
+            service_account=account,
+            workload_metadata_config=GKE.ClusterNodePoolNodeConfigWorkloadMetadataConfigArgs(mode=mode),
+            shielded_instance_config=GKE.ClusterNodePoolNodeConfigShieldedInstanceConfigArgs(
+                enable_secure_boot=secure_boot
+            ),
+        ),
+    )
+
+
+def test_security_policies_keep_their_teeth_when_other_values_are_unknown_in_preview() -> None:
+    """Each pool and field is judged on its own: an unknown value hides only what it decides."""
+
+    def program() -> None:
+        email = gcp.serviceaccount.Account("sa", account_id="nodes").email  # unknown in preview
+        flag = email.apply(lambda _: True)
+        private_unknown = GKE.ClusterPrivateClusterConfigArgs(enable_private_nodes=True, enable_private_endpoint=flag)
+        cluster(
+            "known-fails",
+            private_cluster_config=private_unknown,  # authorized networks pass whatever the endpoint is
+            workload_identity_config=GKE.ClusterWorkloadIdentityConfigArgs(workload_pool=email),  # computed: set
+            node_pools=[
+                inline_pool("unknown", email, email, flag, flag),
+                inline_pool("bad", "123-compute@developer.gserviceaccount.com", "GCE_METADATA", False, False),
+            ],
+        )
+        cluster(
+            "only-unknown",
+            private_cluster_config=private_unknown,
+            master_authorized_networks_config=GKE.ClusterMasterAuthorizedNetworksConfigArgs(
+                cidr_blocks=[GKE.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(cidr_block="0.0.0.0/0")]
+            ),
+            datapath_provider=email,
+            node_pools=[inline_pool("unknown", email, email, flag, flag)],
+        )
+        # Dataplane V2 unknown, but network_policy is known to enforce: passes.
+        cluster("netpol", datapath_provider=email, network_policy=GKE.ClusterNetworkPolicyArgs(enabled=True))
+
+    pool0 = "nodePools.0.nodeConfig"
+    assert verdicts(program) == [
+        ("gke-workload-identity", "mandatory", "known-fails",
+         'nodePools[1].nodeConfig.workloadMetadataConfig.mode is "GCE_METADATA", not "GKE_METADATA": pods can '
+         "read the node's credentials from the Compute Engine metadata server"),
+        ("gke-shielded-nodes", "mandatory", "known-fails",
+         "nodePools[1].nodeConfig.shieldedInstanceConfig.enableSecureBoot is not true"),
+        ("gke-node-service-account", "mandatory", "known-fails",
+         'nodePools[1].nodeConfig.serviceAccount "123-compute@developer.gserviceaccount.com" is the Compute Engine '
+         "default service account"),
+        ("gke-auto-repair", "advisory", "known-fails", "nodePools[1].management.autoRepair is false"),
+        ("gke-master-authorized-networks", "advisory", "only-unknown",
+         CANT.format("gke-master-authorized-networks", "string", "privateClusterConfig.enablePrivateEndpoint")),
+        ("gke-workload-identity", "advisory", "only-unknown",
+         CANT.format("gke-workload-identity", "string", f"{pool0}.workloadMetadataConfig.mode")),
+        ("gke-shielded-nodes", "advisory", "only-unknown",
+         CANT.format("gke-shielded-nodes", "string", f"{pool0}.shieldedInstanceConfig.enableSecureBoot")),
+        ("gke-network-policy", "advisory", "only-unknown",
+         CANT.format("gke-network-policy", "string", "datapathProvider")),
+        ("gke-node-service-account", "advisory", "only-unknown",
+         CANT.format("gke-node-service-account", "string", f"{pool0}.serviceAccount")),
+        ("gke-auto-repair", "advisory", "only-unknown",
+         CANT.format("gke-auto-repair", "string", "nodePools.0.management.autoRepair")),
+    ]  # fmt: skip
+
+
+def test_network_policy_with_its_addon_disabled_is_not_enforced() -> None:
+    def program() -> None:
+        cluster(
+            datapath_provider=None,
+            network_policy=GKE.ClusterNetworkPolicyArgs(enabled=True),
+            addons_config=GKE.ClusterAddonsConfigArgs(
+                network_policy_config=GKE.ClusterAddonsConfigNetworkPolicyConfigArgs(disabled=True)
+            ),
+        )
+
+    assert verdicts(program) == [
+        (
+            "gke-network-policy",
+            "mandatory",
+            "c",
+            "networkPolicy.enabled is true but addonsConfig.networkPolicyConfig.disabled is true: network policies "
+            "are not enforced",
+        )
+    ]
+    assert verdicts(lambda: cluster(datapath_provider=None, network_policy=GKE.ClusterNetworkPolicyArgs(enabled=True))) == []
+
+
+def test_authorized_networks_and_private_endpoint() -> None:
+    private = GKE.ClusterPrivateClusterConfigArgs(enable_private_nodes=True, enable_private_endpoint=True)
+    # A private endpoint needs no authorized networks; ::/0 is as open as 0.0.0.0/0.
+    assert verdicts(lambda: cluster(private_cluster_config=private, master_authorized_networks_config=None)) == []
+    open_v6 = GKE.ClusterMasterAuthorizedNetworksConfigArgs(
+        cidr_blocks=[
+            GKE.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(cidr_block="10.0.0.0/8"),
+            GKE.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(cidr_block="::/0"),
+        ]
+    )
+    assert verdicts(lambda: cluster(master_authorized_networks_config=open_v6)) == [
+        (
+            "gke-master-authorized-networks",
+            "mandatory",
+            "c",
+            "masterAuthorizedNetworksConfig allows ::/0: the API server is open to the internet",
+        )
+    ]
+    # The private-nodes rule reads the value, not the block's presence (unlike CKV_GCP_25/64).
+    assert verdicts(
+        lambda: cluster(private_cluster_config=GKE.ClusterPrivateClusterConfigArgs(enable_private_nodes=False))
+    ) == [
+        (
+            "gke-private-nodes",
+            "mandatory",
+            "c",
+            "privateClusterConfig.enablePrivateNodes is not true: nodes get public IP addresses",
+        )
+    ]
+
+
+def test_kept_default_pool_is_judged_on_the_cluster_node_config() -> None:
+    def program() -> None:
+        cluster(
+            remove_default_node_pool=None,
+            node_config=GKE.ClusterNodeConfigArgs(
+                machine_type="e2-standard-8",
+                service_account="default",
+                workload_metadata_config=GKE.ClusterNodeConfigWorkloadMetadataConfigArgs(mode="GKE_METADATA"),
+                shielded_instance_config=GKE.ClusterNodeConfigShieldedInstanceConfigArgs(enable_secure_boot=True),
+            ),
+        )
+
+    assert verdicts(program) == [
+        (
+            "gke-node-service-account",
+            "mandatory",
+            "c",
+            'nodeConfig.serviceAccount "default" is the Compute Engine default service account',
+        )
+    ]
+
+
+def test_doks_unknown_values_in_preview() -> None:
+    def program() -> None:
+        vpc = do.Vpc("vpc", region="nyc2").id  # unknown in preview: the cluster is in an explicit VPC
+        flag = vpc.apply(lambda _: True)
+        doks(vpc_uuid=vpc, auto_upgrade=flag)  # a maintenance window is set: passes either way
+        do.KubernetesCluster(
+            "doks-unknown",
+            opts=PROTECT,
+            region="nyc2",
+            version="1.33.1-do.3",
+            vpc_uuid=vpc,
+            auto_upgrade=flag,
+            node_pool=do.KubernetesClusterNodePoolArgs(name="sys", size="s-4vcpu-8gb", node_count=1),
+        )
+
+    assert verdicts(program) == [
+        (
+            "doks-auto-upgrade-or-maintenance",
+            "advisory",
+            "doks-unknown",
+            CANT.format("doks-auto-upgrade-or-maintenance", "string", "autoUpgrade"),
+        )
+    ]

@@ -176,6 +176,40 @@ class Deferred:
         return findings
 
 
+def any_holds(*alternatives: Callable[[], bool]) -> bool:
+    """Whether one of several alternatives (e.g. a private endpoint OR authorized networks) holds.
+
+    ``True`` as soon as one is known to hold, even if another is unknown in preview; ``False`` when
+    all are known not to hold; when none is known to hold and one is unknown, the verdict depends on
+    it and its error is raised (the engine then reports "can't run").
+    """
+    unknown: BaseException | None = None
+    for alternative in alternatives:
+        probe = Deferred()
+        if probe.run(alternative):
+            return True
+        if probe.unknown is not None and unknown is None:
+            unknown = probe.unknown
+    if unknown is not None:
+        raise unknown
+    return False
+
+
+def is_set_or_unknown(read: Callable[[], Any]) -> bool:
+    """Whether a property is set: a non-empty value, or a value unknown in preview (a computed output
+    is set by the time the resource is created). ``read`` reads the property (e.g. through :func:`get`)."""
+    try:
+        value = read()
+    except Exception as exc:
+        error = _unknown_value_error()
+        if error is not None and isinstance(exc, error):
+            return True
+        raise
+    if isinstance(value, (Mapping, Sequence)):
+        return len(value) > 0
+    return value is not None
+
+
 # --- property access ------------------------------------------------------------------------------
 
 Path = str | int

@@ -2,7 +2,9 @@
 
 Anchors: Trivy DIG-0005 (surge upgrades) and DIG-0008 (auto-upgrade / maintenance policy); DO's
 Terraform documentation for ``vpc_uuid``. Absent properties take the provider's defaults
-(``surge_upgrade`` defaults to true, ``auto_upgrade`` to false).
+(``surge_upgrade`` defaults to true, ``auto_upgrade`` to false). Values unknown in preview: a
+computed ``vpcUuid`` (a ``digitalocean.Vpc``'s id) or maintenance window counts as set; auto-upgrade
+OR a maintenance window passes as soon as one of them is known to hold.
 """
 
 from __future__ import annotations
@@ -10,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from llmd_infra.policy.common import DOKS_CLUSTER, Finding, Resource, as_str, get, is_false, is_true
+from llmd_infra.policy.common import (
+    DOKS_CLUSTER,
+    Finding,
+    Resource,
+    any_holds,
+    as_str,
+    get,
+    is_false,
+    is_set_or_unknown,
+    is_true,
+)
 
 
 def check_surge_upgrade(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
@@ -29,10 +41,15 @@ def remediate_surge_upgrade(props: Any) -> Any:
 def check_auto_upgrade_or_maintenance(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     if r.type != DOKS_CLUSTER:
         return []
-    if is_true(get(r.props, "autoUpgrade")):
-        return []
-    policy = get(r.props, "maintenancePolicy")
-    if isinstance(policy, Mapping) and (as_str(get(policy, "day")) or as_str(get(policy, "startTime"))):
+
+    def maintenance_window() -> bool:
+        policy = get(r.props, "maintenancePolicy")
+        return isinstance(policy, Mapping) and (
+            is_set_or_unknown(lambda: as_str(get(policy, "day")))
+            or is_set_or_unknown(lambda: as_str(get(policy, "startTime")))
+        )
+
+    if any_holds(lambda: is_true(get(r.props, "autoUpgrade")), maintenance_window):
         return []
     return [
         Finding(
@@ -42,6 +59,6 @@ def check_auto_upgrade_or_maintenance(r: Resource, config: Mapping[str, Any]) ->
 
 
 def check_vpc_native(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
-    if r.type == DOKS_CLUSTER and not as_str(get(r.props, "vpcUuid")):
+    if r.type == DOKS_CLUSTER and not is_set_or_unknown(lambda: as_str(get(r.props, "vpcUuid"))):
         return [Finding("vpcUuid is not set: the cluster lands in the region's default VPC")]
     return []

@@ -8,52 +8,95 @@ an absent property is a violation.
 Node settings (shielded nodes, metadata server, service account) are read from every pool's
 ``nodeConfig``: each ``NodePool``, each inline ``nodePools[]`` entry, and the cluster's own
 ``nodeConfig`` while the default pool is kept.
+
+Values unknown in preview (``Deferred``): every pool and every field is judged on its own, so an
+unknown value hides nothing else; a policy reports "can't run" only when nothing known already
+fails. A presence-only field (``workloadPool``) whose value is computed counts as set.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from llmd_infra.policy.common import (
     GKE_CLUSTER,
     GKE_NODE_POOL,
+    Deferred,
     Finding,
     Resource,
+    any_holds,
     as_list,
     as_mapping,
     as_str,
     config_list,
     get,
     is_false,
+    is_set_or_unknown,
     is_true,
     quote,
 )
 
 _DEFAULT_COMPUTE_SA = re.compile(r"^\d+-compute@developer\.gserviceaccount\.com$")
+_OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 
 
-def node_configs(r: Resource) -> list[tuple[str, Mapping[str, Any]]]:
-    """(where, nodeConfig) of every pool the resource creates."""
+def _true_at(value: Any, *path: str | int) -> bool:
+    return is_true(get(value, *path))
+
+
+def _false_at(value: Any, *path: str | int) -> bool:
+    return is_false(get(value, *path))
+
+
+def _str_at(value: Any, *path: str | int) -> str:
+    """The string at ``path`` ("" when absent)."""
+    return as_str(get(value, *path)) or ""
+
+
+def _mapping_at(value: Any, *path: str | int) -> Mapping[str, Any]:
+    return as_mapping(get(value, *path))
+
+
+def node_configs(r: Resource, deferred: Deferred | None = None) -> list[tuple[str, Mapping[str, Any]]]:
+    """(where, nodeConfig) of every pool the resource creates.
+
+    With ``deferred``, a part of the resource unknown in preview (the ``nodePools`` list, one pool's
+    ``nodeConfig``, whether the default pool is removed) is left out and the error kept.
+    """
+    run: Callable[[Callable[[], Any]], Any] = deferred.run if deferred is not None else (lambda part: part())
     if r.type == GKE_NODE_POOL:
-        return [("nodeConfig", as_mapping(get(r.props, "nodeConfig")))]
+        config = run(lambda: as_mapping(get(r.props, "nodeConfig")))
+        return [("nodeConfig", config)] if config is not None else []
     if r.type != GKE_CLUSTER:
         return []
     out: list[tuple[str, Mapping[str, Any]]] = []
-    if not is_true(get(r.props, "removeDefaultNodePool")) and not as_list(get(r.props, "nodePools")):
-        out.append(("nodeConfig", as_mapping(get(r.props, "nodeConfig"))))
-    for i, pool in enumerate(as_list(get(r.props, "nodePools"))):
-        out.append((f"nodePools[{i}].nodeConfig", as_mapping(get(pool, "nodeConfig"))))
+    pools = run(lambda: as_list(get(r.props, "nodePools")))
+    if pools is None:
+        return out
+    if not pools:
+        removed = run(lambda: is_true(get(r.props, "removeDefaultNodePool")))
+        config = run(lambda: as_mapping(get(r.props, "nodeConfig"))) if removed is False else None
+        if config is not None:
+            out.append(("nodeConfig", config))
+    for i in range(len(pools)):
+        config = run(partial(_mapping_at, pools, i, "nodeConfig"))
+        if config is not None:
+            out.append((f"nodePools[{i}].nodeConfig", config))
     return out
 
 
-def pool_blocks(r: Resource) -> list[tuple[str, Mapping[str, Any]]]:
+def pool_blocks(r: Resource, deferred: Deferred | None = None) -> list[tuple[str, Mapping[str, Any]]]:
     """(prefix, pool props) of the NodePool itself or of each inline pool."""
     if r.type == GKE_NODE_POOL:
         return [("", r.props)]
     if r.type == GKE_CLUSTER:
-        return [(f"nodePools[{i}].", as_mapping(p)) for i, p in enumerate(as_list(get(r.props, "nodePools")))]
+        run: Callable[[Callable[[], Any]], Any] = deferred.run if deferred is not None else (lambda part: part())
+        pools = run(lambda: as_list(get(r.props, "nodePools"))) or []
+        blocks = [run(partial(_mapping_at, pools, i)) for i in range(len(pools))]
+        return [(f"nodePools[{i}].", b) for i, b in enumerate(blocks) if b is not None]
     return []
 
 
@@ -65,40 +108,64 @@ def check_private_nodes(r: Resource, config: Mapping[str, Any]) -> list[Finding]
     return [Finding("privateClusterConfig.enablePrivateNodes is not true: nodes get public IP addresses")]
 
 
+def _open_cidrs(block: Mapping[str, Any], deferred: Deferred) -> list[str]:
+    """The 0.0.0.0/0 (or ::/0) entries of masterAuthorizedNetworksConfig; unknown entries are skipped."""
+    entries = deferred.run(lambda: as_list(get(block, "cidrBlocks"))) or []
+    cidrs = [deferred.run(partial(_str_at, entries, i, "cidrBlock")) for i in range(len(entries))]
+    return [c for c in cidrs if c is not None and c.strip() in _OPEN_CIDRS]
+
+
 def check_master_authorized_networks(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     if r.type != GKE_CLUSTER:
         return []
-    if is_true(get(r.props, "privateClusterConfig", "enablePrivateEndpoint")):
+    deferred = Deferred()
+    # A private endpoint alone satisfies the rule (CIS GKE 5.6.4): when it is unknown in preview, only
+    # networks that already pass decide the verdict.
+    private = deferred.run(lambda: is_true(get(r.props, "privateClusterConfig", "enablePrivateEndpoint")))
+    if private:
         return []
-    block = get(r.props, "masterAuthorizedNetworksConfig")
-    if not isinstance(block, Mapping):
-        return [
+    block = deferred.run(lambda: get(r.props, "masterAuthorizedNetworksConfig"))
+    findings: list[Finding] = []
+    if block is not None and not isinstance(block, Mapping):
+        block = None
+    if block is None and deferred.unknown is None:
+        findings.append(
             Finding(
                 "the control plane endpoint is public and masterAuthorizedNetworksConfig is not set: any "
                 "address can reach the API server"
             )
-        ]
-    open_cidrs = [
-        str(get(c, "cidrBlock"))
-        for c in as_list(get(block, "cidrBlocks"))
-        if as_str(get(c, "cidrBlock")) in ("0.0.0.0/0", "::/0")
-    ]
-    if open_cidrs:
-        return [
-            Finding(
-                f"masterAuthorizedNetworksConfig allows {', '.join(open_cidrs)}: the API server is open to the internet"
+        )
+    elif block is not None:
+        networks = Deferred()
+        open_cidrs = _open_cidrs(block, networks)
+        if open_cidrs:
+            findings.append(
+                Finding(
+                    f"masterAuthorizedNetworksConfig allows {', '.join(open_cidrs)}: the API server is open to "
+                    "the internet"
+                )
             )
-        ]
-    return []
+        elif networks.unknown is None:
+            return []  # authorized networks without an open CIDR: private endpoint or not
+        elif deferred.unknown is None:
+            deferred.unknown = networks.unknown
+    if findings and private is None:
+        # The endpoint may yet be private: the verdict depends on the unknown value.
+        assert deferred.unknown is not None
+        raise deferred.unknown
+    return deferred.finish(findings)
 
 
 def check_workload_identity(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    deferred = Deferred()
     findings: list[Finding] = []
-    if r.type == GKE_CLUSTER and not as_str(get(r.props, "workloadIdentityConfig", "workloadPool")):
+    if r.type == GKE_CLUSTER and not is_set_or_unknown(
+        lambda: as_str(get(r.props, "workloadIdentityConfig", "workloadPool"))
+    ):
         findings.append(Finding("workloadIdentityConfig.workloadPool is not set: Workload Identity is off"))
-    for where, node_config in node_configs(r):
-        mode = as_str(get(node_config, "workloadMetadataConfig", "mode"))
-        if mode != "GKE_METADATA":
+    for where, node_config in node_configs(r, deferred):
+        mode = deferred.run(partial(_str_at, node_config, "workloadMetadataConfig", "mode"))
+        if mode is not None and mode != "GKE_METADATA":
             shown = quote(mode) if mode else "not set"
             findings.append(
                 Finding(
@@ -106,20 +173,20 @@ def check_workload_identity(r: Resource, config: Mapping[str, Any]) -> list[Find
                     "the node's credentials from the Compute Engine metadata server"
                 )
             )
-    return findings
+    return deferred.finish(findings)
 
 
 def check_shielded_nodes(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    deferred = Deferred()
     findings: list[Finding] = []
-    if r.type == GKE_CLUSTER and is_false(get(r.props, "enableShieldedNodes")):
+    if r.type == GKE_CLUSTER and deferred.run(lambda: is_false(get(r.props, "enableShieldedNodes"))):
         findings.append(Finding("enableShieldedNodes is false"))
-    for where, node_config in node_configs(r):
-        shielded = as_mapping(get(node_config, "shieldedInstanceConfig"))
-        if not is_true(get(shielded, "enableSecureBoot")):
+    for where, node_config in node_configs(r, deferred):
+        if deferred.run(partial(_true_at, node_config, "shieldedInstanceConfig", "enableSecureBoot")) is False:
             findings.append(Finding(f"{where}.shieldedInstanceConfig.enableSecureBoot is not true"))
-        if is_false(get(shielded, "enableIntegrityMonitoring")):
+        if deferred.run(partial(_false_at, node_config, "shieldedInstanceConfig", "enableIntegrityMonitoring")):
             findings.append(Finding(f"{where}.shieldedInstanceConfig.enableIntegrityMonitoring is false"))
-    return findings
+    return deferred.finish(findings)
 
 
 def check_legacy_abac(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
@@ -138,13 +205,15 @@ def remediate_legacy_abac(props: Any) -> Any:
 def check_legacy_auth(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     if r.type != GKE_CLUSTER:
         return []
+    deferred = Deferred()
     findings: list[Finding] = []
-    master_auth = as_mapping(get(r.props, "masterAuth"))
-    if is_true(get(master_auth, "clientCertificateConfig", "issueClientCertificate")):
+    if deferred.run(partial(_true_at, r.props, "masterAuth", "clientCertificateConfig", "issueClientCertificate")):
         findings.append(Finding("masterAuth.clientCertificateConfig.issueClientCertificate is true"))
-    if as_str(get(master_auth, "username")) or as_str(get(master_auth, "password")):
+    username = deferred.run(partial(_str_at, r.props, "masterAuth", "username"))
+    password = deferred.run(partial(_str_at, r.props, "masterAuth", "password"))
+    if username or password:
         findings.append(Finding("masterAuth sets a basic-auth username/password"))
-    return findings
+    return deferred.finish(findings)
 
 
 def remediate_legacy_auth(props: Any) -> Any:
@@ -168,11 +237,13 @@ def check_release_channel(r: Resource, config: Mapping[str, Any]) -> list[Findin
 
 
 def check_auto_repair(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
-    return [
+    deferred = Deferred()
+    findings = [
         Finding(f"{prefix}management.autoRepair is false")
-        for prefix, pool in pool_blocks(r)
-        if is_false(get(pool, "management", "autoRepair"))
+        for prefix, pool in pool_blocks(r, deferred)
+        if deferred.run(partial(_false_at, pool, "management", "autoRepair"))
     ]
+    return deferred.finish(findings)
 
 
 def check_deletion_protection(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
@@ -181,21 +252,39 @@ def check_deletion_protection(r: Resource, config: Mapping[str, Any]) -> list[Fi
     return []
 
 
+def _network_policy_enforced(props: Mapping[str, Any]) -> bool:
+    """``networkPolicy.enabled`` with the network policy add-on not disabled (KICS 11e7550e)."""
+    if not is_true(get(props, "networkPolicy", "enabled")):
+        return False
+    return not is_true(get(props, "addonsConfig", "networkPolicyConfig", "disabled"))
+
+
 def check_network_policy(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     if r.type != GKE_CLUSTER:
         return []
-    if as_str(get(r.props, "datapathProvider")) == "ADVANCED_DATAPATH":
+    if any_holds(
+        lambda: as_str(get(r.props, "datapathProvider")) == "ADVANCED_DATAPATH",
+        lambda: _network_policy_enforced(r.props),
+    ):
         return []
     if is_true(get(r.props, "networkPolicy", "enabled")):
-        return []
+        return [
+            Finding(
+                "networkPolicy.enabled is true but addonsConfig.networkPolicyConfig.disabled is true: network "
+                "policies are not enforced"
+            )
+        ]
     return [Finding('neither networkPolicy.enabled is true nor datapathProvider is "ADVANCED_DATAPATH" (Dataplane V2)')]
 
 
 def check_node_service_account(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    deferred = Deferred()
     findings: list[Finding] = []
-    for where, node_config in node_configs(r):
-        account = as_str(get(node_config, "serviceAccount"))
+    for where, node_config in node_configs(r, deferred):
+        account = deferred.run(partial(_str_at, node_config, "serviceAccount"))
         if account is None:
+            continue
+        if account == "":
             findings.append(
                 Finding(f"{where}.serviceAccount is not set: nodes run as the Compute Engine default service account")
             )
@@ -203,4 +292,4 @@ def check_node_service_account(r: Resource, config: Mapping[str, Any]) -> list[F
             findings.append(
                 Finding(f'{where}.serviceAccount "{account}" is the Compute Engine default service account')
             )
-    return findings
+    return deferred.finish(findings)

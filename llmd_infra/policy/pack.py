@@ -376,7 +376,7 @@ SECURITY_POLICIES: tuple[PolicySpec, ...] = (
         _CLUSTER,
         "mandatory",
         'Set datapath_provider="ADVANCED_DATAPATH" (Dataplane V2, also needed for llm-d\'s RDMA/DRANET paths) '
-        "or network_policy.enabled=True.",
+        "or network_policy.enabled=True with addons_config.network_policy_config not disabled.",
         ("CKV_GCP_12", "Trivy GCP-0056", "KICS 11e7550e"),
         "gke",
         severity="medium",
