@@ -50,11 +50,13 @@ def record(build: Build) -> Plan:
     def program() -> None:
         provider = k8s.Provider("k8s", kubeconfig="apiVersion: v1\nkind: Config\n")
         system_pool = k8s.core.v1.Namespace(
-            "system-pool", metadata={"name": "stand-in-system-pool"}, opts=pulumi.ResourceOptions(provider=provider)
+            "system-pool",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="stand-in-system-pool"),
+            opts=pulumi.ResourceOptions(provider=provider),
         )
         k8s.core.v1.Namespace(
             "accelerator-pool",
-            metadata={"name": "stand-in-accelerator-pool"},
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="stand-in-accelerator-pool"),
             opts=pulumi.ResourceOptions(provider=provider),
         )
         build(pulumi.ResourceOptions(provider=provider, depends_on=[system_pool]))
@@ -538,3 +540,55 @@ def test_bad_args_raise_config_error_before_children() -> None:
     with pytest.raises((ConfigError, ProgramError)) as info:
         record(lambda o: NvidiaGpuOperator("gpu", {"platform": "eks"}, o))  # type: ignore[typeddict-item]
     assert "NvidiaGpuOperator('gpu').args.platform" in str(info.value)
+
+
+# ---------------------------------------------------------------- every custom resource, validated
+
+
+# Every variant of every add-on that emits custom resources, with the (kind, name) of each CR it emits.
+# LeaderWorkerSet (Helm Release + CRD patch), GatewayApiCrds (ConfigFiles), NvidiaDraDriver (Release)
+# and CosNvidiaDriverInstaller (apps/v1 DaemonSet) emit none.
+CR_VARIANTS: list[tuple[str, Build, list[tuple[str, str]]]] = [
+    ("gpu-openshift", lambda o: NvidiaGpuOperator("gpu", {"platform": "openshift"}, o),
+     [("ClusterPolicy", "gpu-cluster-policy"), ("OperatorGroup", "nvidia-gpu-operator-group"),
+      ("Subscription", "gpu-operator-certified")]),
+    ("gpu-openshift-no-driver", lambda o: NvidiaGpuOperator(
+        "gpu", {"platform": "openshift", "driver_enabled": False, "toolkit_enabled": False, "cdi_enabled": False}, o),
+     [("ClusterPolicy", "gpu-cluster-policy"), ("OperatorGroup", "nvidia-gpu-operator-group"),
+      ("Subscription", "gpu-operator-certified")]),
+    ("gpu-openshift-rdma", lambda o: NvidiaGpuOperator(
+        "gpu", {"platform": "openshift", "rdma_enabled": True, "use_host_mofed": True, "olm_channel": "v25.10"}, o),
+     [("ClusterPolicy", "gpu-cluster-policy"), ("OperatorGroup", "nvidia-gpu-operator-group"),
+      ("Subscription", "gpu-operator-certified")]),
+    ("net-ofed-every-cni", lambda o: NvidiaNetworkOperator("net", {  # type: ignore[typeddict-item]
+        "ofed_driver": True, "link_types": ["infiniband", "ether"],
+        "networks": [*NETWORKS, {"name": "hostdev", "namespace": "llm-d", "master": "0000:3b:00.1",
+                                 "cni": "host-device", "ipam_range": "192.168.30.0/24"}]}, o),
+     [("NetworkAttachmentDefinition", "hostdev"), ("NetworkAttachmentDefinition", "rdma-ib0"),
+      ("NetworkAttachmentDefinition", "roce-net"), ("NicClusterPolicy", "nic-cluster-policy")]),
+    ("net-plain", lambda o: NvidiaNetworkOperator("net", {"link_types": ["ether"]}, o),
+     [("NicClusterPolicy", "nic-cluster-policy")]),
+    ("amd", lambda o: AmdGpuOperator("amd", {}, o), [("DeviceConfig", "llmd-amd-gpus")]),
+    ("amd-driver-version", lambda o: AmdGpuOperator("amd", {"driver_version": "6.4.1"}, o),
+     [("DeviceConfig", "llmd-amd-gpus")]),
+    ("amd-no-driver", lambda o: AmdGpuOperator("amd", {"install_driver": False}, o),
+     [("DeviceConfig", "llmd-amd-gpus")]),
+    ("amd-no-device-config", lambda o: AmdGpuOperator("amd", {"device_config": False}, o), []),
+    ("nfd-openshift", lambda o: NodeFeatureDiscovery("nfd", {"platform": "openshift"}, o),
+     [("NodeFeatureDiscovery", "nfd-instance"), ("OperatorGroup", "openshift-nfd"), ("Subscription", "nfd")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("label", "build", "expected"), CR_VARIANTS, ids=[v[0] for v in CR_VARIANTS])
+def test_every_custom_resource_an_addon_can_emit_validates_against_its_crd(
+    label: str, build: Build, expected: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    objects = custom_resources(record(build))
+    assert sorted((o["kind"], o["metadata"]["name"]) for o in objects) == expected
+    if not objects:
+        return
+    lines = validate(objects, tmp_path)
+    # /work/shared/crds has no nfd.openshift.io CRD: the Red Hat NodeFeatureDiscovery cannot be checked offline.
+    checked = [line for line in lines if "nfd.openshift.io/v1 NodeFeatureDiscovery" not in line]
+    assert len(lines) - len(checked) == sum(1 for kind, _ in expected if kind == "NodeFeatureDiscovery")
+    assert checked and all(line.endswith(": OK") for line in checked), lines
