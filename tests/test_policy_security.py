@@ -371,7 +371,8 @@ def test_network_policy_with_its_addon_disabled_is_not_enforced() -> None:
             "are not enforced",
         )
     ]
-    assert verdicts(lambda: cluster(datapath_provider=None, network_policy=GKE.ClusterNetworkPolicyArgs(enabled=True))) == []
+    enforced = GKE.ClusterNetworkPolicyArgs(enabled=True)
+    assert verdicts(lambda: cluster(datapath_provider=None, network_policy=enforced)) == []
 
 
 def test_authorized_networks_and_private_endpoint() -> None:
