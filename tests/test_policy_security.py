@@ -451,3 +451,38 @@ def test_doks_unknown_values_in_preview() -> None:
             CANT.format("doks-auto-upgrade-or-maintenance", "string", "autoUpgrade"),
         )
     ]
+
+
+def test_a_pool_opting_out_of_private_nodes_is_flagged() -> None:
+    public = (
+        "networkConfig.enablePrivateNodes is false: this pool's nodes get public IP addresses even in a private cluster"
+    )
+
+    def program() -> None:
+        cluster()
+        pool("public", network_config=GKE.NodePoolNetworkConfigArgs(enable_private_nodes=False))
+        pool("private", network_config=GKE.NodePoolNetworkConfigArgs(enable_private_nodes=True))
+        cluster(
+            "inline",
+            remove_default_node_pool=None,
+            initial_node_count=None,
+            node_pools=[
+                GKE.ClusterNodePoolArgs(
+                    name="edge", node_count=1, node_config=GKE.ClusterNodePoolNodeConfigArgs(
+                        machine_type="e2-standard-8", service_account="nodes@demo.iam.gserviceaccount.com",
+                        workload_metadata_config=GKE.ClusterNodePoolNodeConfigWorkloadMetadataConfigArgs(
+                            mode="GKE_METADATA"),
+                        shielded_instance_config=GKE.ClusterNodePoolNodeConfigShieldedInstanceConfigArgs(
+                            enable_secure_boot=True, enable_integrity_monitoring=True),
+                    ),
+                    network_config=GKE.ClusterNodePoolNetworkConfigArgs(enable_private_nodes=False),
+                    management=GKE.ClusterNodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
+                )
+            ],
+        )
+
+    private = [v for v in verdicts(program) if v[0] == "gke-private-nodes"]
+    assert sorted(private) == [
+        ("gke-private-nodes", "mandatory", "inline", f"nodePools[0].{public}"),
+        ("gke-private-nodes", "mandatory", "public", public),
+    ]

@@ -100,12 +100,34 @@ def pool_blocks(r: Resource, deferred: Deferred | None = None) -> list[tuple[str
     return []
 
 
+_POOL_PUBLIC_NODES = (
+    "networkConfig.enablePrivateNodes is false: this pool's nodes get public IP addresses even in a "
+    "private cluster"
+)
+
+
+def _pool_is_public(pools: list[Any], index: int) -> bool:
+    return is_false(get(pools[index], "networkConfig", "enablePrivateNodes"))
+
+
 def check_private_nodes(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    if r.type == GKE_NODE_POOL:
+        # A pool may opt out of the cluster's private nodes (networkConfig.enablePrivateNodes=false).
+        public = is_false(get(r.props, "networkConfig", "enablePrivateNodes"))
+        return [Finding(_POOL_PUBLIC_NODES)] if public else []
     if r.type != GKE_CLUSTER:
         return []
-    if is_true(get(r.props, "privateClusterConfig", "enablePrivateNodes")):
-        return []
-    return [Finding("privateClusterConfig.enablePrivateNodes is not true: nodes get public IP addresses")]
+    deferred = Deferred()
+    findings: list[Finding] = []
+    private = deferred.run(lambda: is_true(get(r.props, "privateClusterConfig", "enablePrivateNodes")))
+    if private is False:
+        findings.append(Finding("privateClusterConfig.enablePrivateNodes is not true: nodes get public IP addresses"))
+    pools = deferred.run(lambda: as_list(get(r.props, "nodePools"))) or []
+    for index in range(len(pools)):
+        pool_public = deferred.run(partial(_pool_is_public, pools, index))
+        if pool_public:
+            findings.append(Finding(f"nodePools[{index}].{_POOL_PUBLIC_NODES}"))
+    return deferred.finish(findings)
 
 
 def _open_cidrs(block: Mapping[str, Any], deferred: Deferred) -> list[str]:

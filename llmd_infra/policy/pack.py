@@ -299,9 +299,10 @@ SECURITY_POLICIES: tuple[PolicySpec, ...] = (
         "gke-private-nodes",
         "GKE nodes have no public IP addresses.",
         gke_security.check_private_nodes,
-        _CLUSTER,
+        _GKE,
         "mandatory",
-        "Set private_cluster_config.enable_private_nodes=True (and give nodes egress through Cloud NAT).",
+        "Set private_cluster_config.enable_private_nodes=True (and give nodes egress through Cloud NAT); drop "
+        "enable_private_nodes=False from pool network configs.",
         ("CIS GKE 5.6.5", "CKV_GCP_25", "CKV_GCP_64", "Trivy GCP-0059", "KICS f9905dd3"),
         "gke",
     ),
