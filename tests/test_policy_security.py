@@ -486,3 +486,47 @@ def test_a_pool_opting_out_of_private_nodes_is_flagged() -> None:
         ("gke-private-nodes", "mandatory", "inline", f"nodePools[0].{public}"),
         ("gke-private-nodes", "mandatory", "public", public),
     ]
+
+
+def test_autopilot_clusters_are_judged_by_what_autopilot_leaves_to_the_user() -> None:
+    """Autopilot enforces Workload Identity, shielded nodes and secure boot; its node service account
+    is clusterAutoscaling.autoProvisioningDefaults.serviceAccount."""
+
+    def autopilot(name: str, account: str | None) -> None:
+        defaults = (
+            GKE.ClusterClusterAutoscalingArgs(
+                auto_provisioning_defaults=GKE.ClusterClusterAutoscalingAutoProvisioningDefaultsArgs(
+                    service_account=account
+                )
+            )
+            if account
+            else None
+        )
+        GKE.Cluster(
+            name,
+            opts=PROTECT,
+            location="us-central1",
+            enable_autopilot=True,
+            private_cluster_config=GKE.ClusterPrivateClusterConfigArgs(enable_private_nodes=True),
+            master_authorized_networks_config=GKE.ClusterMasterAuthorizedNetworksConfigArgs(
+                cidr_blocks=[GKE.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(cidr_block="10.0.0.0/8")]
+            ),
+            release_channel=GKE.ClusterReleaseChannelArgs(channel="REGULAR"),
+            deletion_protection=True,
+            cluster_autoscaling=defaults,
+        )
+
+    def program() -> None:
+        autopilot("dedicated", "nodes@demo.iam.gserviceaccount.com")
+        autopilot("default-sa", None)
+
+    found = verdicts(program)
+    assert found == [
+        (
+            "gke-node-service-account",
+            "mandatory",
+            "default-sa",
+            "clusterAutoscaling.autoProvisioningDefaults.serviceAccount is not set: nodes run as the Compute "
+            "Engine default service account",
+        )
+    ]

@@ -60,6 +60,11 @@ def _mapping_at(value: Any, *path: str | int) -> Mapping[str, Any]:
     return as_mapping(get(value, *path))
 
 
+def is_autopilot(r: Resource) -> bool:
+    """An Autopilot cluster: GKE enforces Workload Identity, shielded nodes and secure boot there."""
+    return r.type == GKE_CLUSTER and is_true(get(r.props, "enableAutopilot"))
+
+
 def node_configs(r: Resource, deferred: Deferred | None = None) -> list[tuple[str, Mapping[str, Any]]]:
     """(where, nodeConfig) of every pool the resource creates.
 
@@ -71,6 +76,9 @@ def node_configs(r: Resource, deferred: Deferred | None = None) -> list[tuple[st
         config = run(lambda: as_mapping(get(r.props, "nodeConfig")))
         return [("nodeConfig", config)] if config is not None else []
     if r.type != GKE_CLUSTER:
+        return []
+    if run(partial(is_autopilot, r)):
+        # Autopilot manages node configuration itself (shielded COS nodes, GKE metadata server).
         return []
     out: list[tuple[str, Mapping[str, Any]]] = []
     pools = run(lambda: as_list(get(r.props, "nodePools")))
@@ -181,8 +189,10 @@ def check_master_authorized_networks(r: Resource, config: Mapping[str, Any]) -> 
 def check_workload_identity(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     deferred = Deferred()
     findings: list[Finding] = []
-    if r.type == GKE_CLUSTER and not is_set_or_unknown(
-        lambda: as_str(get(r.props, "workloadIdentityConfig", "workloadPool"))
+    if (
+        r.type == GKE_CLUSTER
+        and not deferred.run(partial(is_autopilot, r))
+        and not is_set_or_unknown(lambda: as_str(get(r.props, "workloadIdentityConfig", "workloadPool")))
     ):
         findings.append(Finding("workloadIdentityConfig.workloadPool is not set: Workload Identity is off"))
     for where, node_config in node_configs(r, deferred):
@@ -287,6 +297,8 @@ def check_network_policy(r: Resource, config: Mapping[str, Any]) -> list[Finding
     if any_holds(
         lambda: as_str(get(r.props, "datapathProvider")) == "ADVANCED_DATAPATH",
         lambda: _network_policy_enforced(r.props),
+        # Autopilot clusters always run Dataplane V2 (Trivy GCP-0056 accepts Autopilot too).
+        partial(is_autopilot, r),
     ):
         return []
     if is_true(get(r.props, "networkPolicy", "enabled")):
@@ -302,7 +314,12 @@ def check_network_policy(r: Resource, config: Mapping[str, Any]) -> list[Finding
 def check_node_service_account(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     deferred = Deferred()
     findings: list[Finding] = []
-    for where, node_config in node_configs(r, deferred):
+    configs = node_configs(r, deferred)
+    if deferred.run(partial(is_autopilot, r)):
+        # Autopilot nodes run as clusterAutoscaling.autoProvisioningDefaults.serviceAccount.
+        defaults = deferred.run(lambda: as_mapping(get(r.props, "clusterAutoscaling", "autoProvisioningDefaults")))
+        configs = [] if defaults is None else [("clusterAutoscaling.autoProvisioningDefaults", defaults)]
+    for where, node_config in configs:
         account = deferred.run(partial(_str_at, node_config, "serviceAccount"))
         if account is None:
             continue
