@@ -245,6 +245,9 @@ def test_gateway_crds_child_contract() -> None:
     )
     assert plan.named("gw-gateway-api").urn in gaie.dependencies
     assert plan.named("gw").outputs["skipped"] is False
+    # CRDs own user objects: never deleted when the bundles leave the program, protected by default.
+    for bundle in ("gw-gateway-api", "gw-inference-extension"):
+        assert (plan.named(bundle).retain_on_delete, plan.named(bundle).protect) == (True, True)
     assert_dependency_contract(plan)
 
 

@@ -100,3 +100,43 @@ def test_every_config_error_stops_the_real_program_before_any_resource(
     assert len(problems) == 1, problems
     assert problems[0].startswith(problem)
     assert info.value.plan.resources == []
+
+
+def test_gke_rejects_addon_sections_it_does_not_install() -> None:
+    import json
+
+    addons = {"gpuOperator": {"enabled": True}, "nfd": {"version": "0.19.0"}, "lws": {"version": "0.9.0"}}
+    with pytest.raises(ConfigError) as info:
+        run_program(REPO, "gke-l4-dev", config={"llmd-infra:addons": json.dumps(addons)})
+    assert [str(p) for p in info.value.problems] == [
+        "llmd-infra:addons.gpuOperator: not used by the gke provider: GKE installs the NVIDIA driver and device "
+        "plugin itself (the dranet path uses the DRA driver); remove this key",
+        "llmd-infra:addons.nfd: not used by the gke provider: no add-on on GKE needs Node Feature Discovery; "
+        "remove this key",
+    ]
+    assert info.value.plan.resources == []
+
+
+def test_gke_wires_gateway_crd_and_dra_driver_settings() -> None:
+    import json
+
+    cluster = _l4_dev_cluster()
+    cluster["kubernetesVersion"] = "1.33"  # older than GKE's own Gateway CRDs: the add-on installs them
+    addons = {"gatewayApiCrds": {"gaieVersion": "v1.4.0"}, "lws": {"version": "0.11.1"}}
+    plan = run_program(REPO, "gke-l4-dev", config={"llmd-infra:cluster": json.dumps(cluster),
+                                                   "llmd-infra:addons": json.dumps(addons)})
+    gaie = plan.named("llmd-l4-dev-gateway-crds-inference-extension")
+    assert gaie.inputs["file"].endswith("/v1.4.0/v1-manifests.yaml")
+    assert plan.named("llmd-l4-dev-lws-release").inputs["version"] == "0.11.1"
+    addons["gatewayApiCrds"] = {"enabled": False}
+    plan = run_program(REPO, "gke-l4-dev", config={"llmd-infra:cluster": json.dumps(cluster),
+                                                   "llmd-infra:addons": json.dumps(addons)})
+    assert plan.of_type("llmd-infra:addons:GatewayApiCrds") == []
+
+
+def test_gke_dra_driver_version_reaches_the_release() -> None:
+    plan = run_program(REPO, "gke-a3-ultra", config={"llmd-infra:addons": '{"draDriver": {"version": "25.8.1"}}'})
+    assert plan.named("llmd-a3-ultra-nvidia-dra-release").inputs["version"] == "25.8.1"
+    plan = run_program(REPO, "gke-a3-ultra",
+                       config={"llmd-infra:addons": '{"draDriver": {"cosDriverInstaller": false}}'})
+    assert plan.of_type("llmd-infra:addons:CosNvidiaDriverInstaller") == []

@@ -33,11 +33,15 @@ class GatewayApiCrdsArgs(TypedDict, total=False):
     cluster_version: pulumi.Input[str]
     """The cluster's Kubernetes version as the provider writes it (e.g. ``1.34.1-gke.1829001``). On GKE
     at or after ``pins.GKE_MANAGED_GATEWAY_CRDS_SINCE`` GKE installs these CRDs and nothing is created."""
+    protect: bool
+    """Pulumi ``protect`` on the CRD bundles (default true): deleting a CRD deletes every object of its
+    kind (HTTPRoutes, InferencePools), so removing the bundles must be a conscious step."""
 
 
 class _GatewayInput(GatewayApiCrdsConfig):
     platform: Platform = "generic"
     cluster_version: str = ""
+    protect: bool = True
 
     @field_validator("cluster_version")
     @classmethod
@@ -74,6 +78,11 @@ class GatewayApiCrds(pulumi.ComponentResource):
     ConfigFile is a remote component with no children, so tests assert the URL, not the CRDs.
 
     Skipped (no children) on GKE from ``1.34.0-gke.1626000``, where GKE installs both bundles.
+
+    The CRDs own user objects (Gateways, HTTPRoutes, InferencePools), so both bundles are
+    ``retain_on_delete``: when they leave the program — e.g. a GKE upgrade past the version above
+    hands the CRDs to GKE — Pulumi forgets them instead of deleting them and every object of their
+    kinds. They are also ``protect``-ed by default, so that step needs a deliberate unprotect.
     """
 
     skipped: pulumi.Output[bool]
@@ -93,14 +102,14 @@ class GatewayApiCrds(pulumi.ComponentResource):
             self.gateway_api = k8s.yaml.v2.ConfigFile(
                 f"{name}-gateway-api",
                 file=pins.GATEWAY_API.chart.format(version=cfg.gateway_api_version),
-                opts=child_opts(self, deps),
+                opts=child_opts(self, deps, protect=cfg.protect, retain_on_delete=True),
             )
         if not skipped and cfg.install_inference_extension:
             self.inference_extension = k8s.yaml.v2.ConfigFile(
                 f"{name}-inference-extension",
                 file=pins.GAIE.chart.format(version=cfg.gaie_version),
                 # GAIE's InferencePool references Gateway API types; apply after them.
-                opts=child_opts(self, deps, self.gateway_api),
+                opts=child_opts(self, deps, self.gateway_api, protect=cfg.protect, retain_on_delete=True),
             )
         self.skipped = pulumi.Output.from_input(skipped)
         self.gateway_api_version = pulumi.Output.from_input(cfg.gateway_api_version)

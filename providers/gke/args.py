@@ -161,6 +161,30 @@ class LwsArgs(TypedDict, total=False):
     """Install the DisaggregatedSet webhook (LWS >= 0.11; default false)."""
 
 
+class GatewayCrdsArgs(TypedDict, total=False):
+    """Gateway API + Inference Extension CRDs (installed only while GKE does not install them itself)."""
+
+    enabled: bool
+    """Install them when the GKE version needs it (default true)."""
+    gateway_api_version: str
+    """Gateway API release tag (default: the pinned one)."""
+    gaie_version: str
+    """Gateway API Inference Extension release tag (default: the pinned one)."""
+    install_gateway_api: bool
+    """Install the Gateway API standard CRDs (default true)."""
+    install_inference_extension: bool
+    """Install the GAIE CRDs (default true)."""
+
+
+class DraDriverArgs(TypedDict, total=False):
+    """NVIDIA DRA driver for GPUs, installed on the ``dranet`` path."""
+
+    version: str
+    """``nvidia-dra-driver-gpu`` chart version (default: the pinned one)."""
+    cos_driver_installer: bool
+    """Apply the COS driver installer DaemonSet that loads the NVIDIA driver (default true)."""
+
+
 class GkeClusterArgs(TypedDict, total=False):
     """Arguments of :class:`~llmd_infra.providers.gke.GkeCluster`."""
 
@@ -187,6 +211,11 @@ class GkeClusterArgs(TypedDict, total=False):
     accelerator_pools: list[AcceleratorPoolArgs]
     """GPU/TPU pools."""
     lws: LwsArgs
+    """LeaderWorkerSet add-on."""
+    gateway_crds: GatewayCrdsArgs
+    """Gateway API / GAIE CRDs for GKE versions that do not install them."""
+    dra_driver: DraDriverArgs
+    """NVIDIA DRA driver settings (used by ``dranet`` pools)."""
     """LeaderWorkerSet add-on (default: installed at the pinned version)."""
     protect: bool
     """Pulumi ``protect`` on the cluster and the accelerator pools (default: the ``opts.protect`` passed

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
+from pydantic.alias_generators import to_snake
 
 from llmd_infra.addons import CosNvidiaDriverInstaller, GatewayApiCrds, LeaderWorkerSet, NvidiaDraDriver
-from llmd_infra.config.addons import LwsConfig
+from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, LwsConfig
 from llmd_infra.config.base import validate_model
 from llmd_infra.config.gke import GkeClusterConfig
 from llmd_infra.config.stack import StackSettings
@@ -42,27 +43,64 @@ def resolve_project(config: GkeClusterConfig, path: str) -> str:
     return project
 
 
+class AddonSettings(NamedTuple):
+    """The add-on settings a GKE cluster uses, validated."""
+
+    lws: LwsConfig
+    gateway_crds: GatewayApiCrdsConfig
+    dra_driver: DraDriverConfig
+
+
+_ADDON_KEYS = ("lws", "gateway_crds", "dra_driver")
+
+UNUSED_ADDONS = {
+    "gpuOperator": "GKE installs the NVIDIA driver and device plugin itself (the dranet path uses the DRA driver)",
+    "networkOperator": "GKE provides the RDMA NICs itself (dranet or the multi-network path)",
+    "amdGpuOperator": "GKE offers no AMD accelerators",
+    "nfd": "no add-on on GKE needs Node Feature Discovery",
+}
+"""``llmd-infra:addons`` sections the GKE provider does not install, and why (setting one is an error)."""
+
+
 def config_from_args(
     resource_name: str, args: GkeClusterArgs, default_protect: bool = True
-) -> tuple[GkeClusterConfig, LwsConfig, bool]:
+) -> tuple[GkeClusterConfig, AddonSettings, bool]:
     """Validate component args with the stack-config models (raises ConfigError, registers nothing).
 
     ``protect`` is ``args["protect"]``, else ``default_protect`` (the caller's ``opts.protect``, else true).
     """
-    data: dict[str, Any] = {k: v for k, v in args.items() if k not in ("cluster_name", "lws", "protect")}
+    skip = ("cluster_name", "protect", *_ADDON_KEYS)
+    data: dict[str, Any] = {k: v for k, v in args.items() if k not in skip}
     data["provider"] = "gke"
     data["name"] = args.get("cluster_name", resource_name)
     prefix = f"GkeCluster {resource_name}:"
     config = validate_model(GkeClusterConfig, data, prefix)
-    lws = validate_model(LwsConfig, dict(args.get("lws", {})), f"{prefix}lws")
-    return config, lws, bool(args.get("protect", default_protect))
+    addons = AddonSettings(
+        lws=validate_model(LwsConfig, dict(args.get("lws", {})), f"{prefix}lws"),
+        gateway_crds=validate_model(GatewayApiCrdsConfig, dict(args.get("gateway_crds", {})), f"{prefix}gateway_crds"),
+        dra_driver=validate_model(DraDriverConfig, dict(args.get("dra_driver", {})), f"{prefix}dra_driver"),
+    )
+    return config, addons, bool(args.get("protect", default_protect))
 
 
 def args_from_settings(settings: StackSettings) -> GkeClusterArgs:
     """The component args equivalent to a validated stack configuration."""
     data = settings.cluster.model_dump(exclude_none=True, exclude={"provider", "name"})
     data["cluster_name"] = settings.cluster.name
-    data["lws"] = settings.addons.lws.model_dump()
+    addons = settings.addons
+    unused = [
+        Problem(f"llmd-infra:addons.{key}", f"not used by the gke provider: {why}; remove this key")
+        for key, why in UNUSED_ADDONS.items()
+        if to_snake(key) in addons.model_fields_set
+    ]
+    if unused:
+        raise ConfigError(unused, f"Pulumi.{pulumi.get_stack()}.yaml")
+    data["lws"] = addons.lws.model_dump()
+    data["gateway_crds"] = addons.gateway_api_crds.model_dump()
+    data["dra_driver"] = {
+        "version": addons.dra_driver.version,
+        "cos_driver_installer": addons.dra_driver.cos_driver_installer,
+    }
     return cast(GkeClusterArgs, data)
 
 
@@ -84,7 +122,8 @@ class GkeCluster(pulumi.ComponentResource):
         # A caller's opts.protect is the default for the cluster and the accelerator pools, which set
         # protect explicitly (an explicit child option would otherwise shadow the inherited one).
         caller_protect = opts.protect if opts is not None and opts.protect is not None else True
-        config, lws, protect = config_from_args(name, args, caller_protect)
+        config, addons, protect = config_from_args(name, args, caller_protect)
+        lws = addons.lws
         project_arg = resolve_project(config, f"GkeCluster {name}:project")
         self.config = config
         props = config.model_dump(by_alias=True, exclude_none=True, exclude={"provider"})
@@ -287,10 +326,19 @@ class GkeCluster(pulumi.ComponentResource):
                 addon_opts,
             )
         self.gateway_crds: GatewayApiCrds | None = None
-        if config.needs_gateway_crds():
+        gateway = addons.gateway_crds
+        if gateway.enabled and config.needs_gateway_crds():
             self.gateway_crds = GatewayApiCrds(
                 f"{name}-gateway-crds",
-                {"platform": "gke", "cluster_version": config.kubernetes_version or ""},
+                {
+                    "platform": "gke",
+                    "cluster_version": config.kubernetes_version or "",
+                    "gateway_api_version": gateway.gateway_api_version,
+                    "gaie_version": gateway.gaie_version,
+                    "install_gateway_api": gateway.install_gateway_api,
+                    "install_inference_extension": gateway.install_inference_extension,
+                    "protect": protect,
+                },
                 addon_opts,
             )
         self.nvidia_driver: CosNvidiaDriverInstaller | None = None
@@ -298,8 +346,9 @@ class GkeCluster(pulumi.ComponentResource):
         if config.uses_rdma("dranet"):
             # llm-d's DRA path: GKE's driver installation is disabled on the pool, the COS installer
             # DaemonSet loads the driver, and the NVIDIA DRA driver publishes gpu.nvidia.com devices.
-            self.nvidia_driver = CosNvidiaDriverInstaller(f"{name}-nvidia-driver", {}, addon_opts)
-            self.dra_driver = NvidiaDraDriver(f"{name}-nvidia-dra", {}, addon_opts)
+            if addons.dra_driver.cos_driver_installer:
+                self.nvidia_driver = CosNvidiaDriverInstaller(f"{name}-nvidia-driver", {}, addon_opts)
+            self.dra_driver = NvidiaDraDriver(f"{name}-nvidia-dra", {"version": addons.dra_driver.version}, addon_opts)
         if self.rdma_network is not None:
             self.rdma_network.add_network_objects(self.k8s_provider, [self.system_pool])
 
