@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
@@ -65,6 +66,23 @@ def secure_node_config(
     )
 
 
+def _sizing(lo: int, hi: int, zones: int, autoscaled: bool, *, location_policy: str) -> dict[str, Any]:
+    """Node-count arguments of a pool of ``lo``..``hi`` nodes in total over ``zones`` zones.
+
+    A fixed pool sets ``node_count`` (per zone); an autoscaled one sets the totals, starts at
+    ``initial_node_count`` per zone and ignores the autoscaler's node-count drift.
+    """
+    if not autoscaled:
+        return {"node_count": lo // zones}
+    return {
+        "initial_node_count": math.ceil(lo / zones),
+        "autoscaling": gcp.container.NodePoolAutoscalingArgs(
+            total_min_node_count=lo, total_max_node_count=hi, location_policy=location_policy
+        ),
+        "ignore_node_count_changes": True,
+    }
+
+
 class SystemPool(pulumi.ComponentResource):
     """The CPU pool llm-d's router/EPP and every add-on run on (what add-ons wait for)."""
 
@@ -99,12 +117,7 @@ class SystemPool(pulumi.ComponentResource):
                 location=config.region,
                 project=project,
                 node_locations=zones,
-                node_count=None if autoscaled else lo // len(zones),
-                initial_node_count=math.ceil(lo / len(zones)) if autoscaled else None,
-                autoscaling=gcp.container.NodePoolAutoscalingArgs(
-                    total_min_node_count=lo, total_max_node_count=hi, location_policy="BALANCED"
-                ) if autoscaled else None,
-                ignore_node_count_changes=True if autoscaled else None,
+                **_sizing(lo, hi, len(zones), autoscaled, location_policy="BALANCED"),
                 management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
                 upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
                     strategy="SURGE", max_surge=1, max_unavailable=0
@@ -253,12 +266,7 @@ class AcceleratorPool(pulumi.ComponentResource):
                 location=config.region,
                 project=project,
                 node_locations=zones,
-                node_count=None if autoscaled else lo // len(zones),
-                initial_node_count=math.ceil(lo / len(zones)) if autoscaled else None,
-                autoscaling=gcp.container.NodePoolAutoscalingArgs(
-                    total_min_node_count=lo, total_max_node_count=hi, location_policy="ANY"
-                ) if autoscaled else None,
-                ignore_node_count_changes=True if autoscaled else None,
+                **_sizing(lo, hi, len(zones), autoscaled, location_policy="ANY"),
                 management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
                 # Scarce capacity: never surge extra accelerator VMs during upgrades (policy-anchors §9.2).
                 upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
