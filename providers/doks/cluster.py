@@ -9,7 +9,7 @@ import pulumi_digitalocean as do
 import pulumi_kubernetes as k8s
 from pydantic.alias_generators import to_snake
 
-from llmd_infra.addons import GatewayApiCrds, LeaderWorkerSet, NvidiaGpuOperator
+from llmd_infra.addons import GatewayApiCrds, LeaderWorkerSet, NvidiaGpuOperator, NvidiaGpuOperatorArgs
 from llmd_infra.catalog.types import Vendor
 from llmd_infra.config.addons import GatewayApiCrdsConfig, GpuOperatorConfig, LwsConfig
 from llmd_infra.config.base import validate_model
@@ -121,7 +121,7 @@ def _digitalocean_provider(opts: pulumi.ResourceOptions | None) -> pulumi.Provid
         found = providers.get("digitalocean")
         return found if isinstance(found, pulumi.ProviderResource) else None
     for provider in providers or []:
-        if provider.package == "digitalocean":
+        if isinstance(provider, pulumi.ProviderResource) and provider.package == "digitalocean":
             return provider
     return None
 
@@ -271,7 +271,10 @@ class DoksCluster(pulumi.ComponentResource):
         self.gpu_operator: NvidiaGpuOperator | None = None
         if addons.gpu_operator.enabled:
             settings = addons.gpu_operator.model_dump(exclude={"enabled", "platform"})
-            self.gpu_operator = NvidiaGpuOperator(f"{name}-gpu-operator", {**settings, "platform": "doks"}, addon_opts)
+            settings["platform"] = "doks"
+            self.gpu_operator = NvidiaGpuOperator(
+                f"{name}-gpu-operator", cast(NvidiaGpuOperatorArgs, settings), addon_opts
+            )
         self.fabric: FabricNetwork | None = None
         if config.multi_host_pools():
             self.fabric = FabricNetwork(

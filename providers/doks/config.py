@@ -82,6 +82,9 @@ guides); no llm-d source names a DOKS CPU size."""
 RESERVED_LABEL_PREFIX = "doks.digitalocean.com/"
 """DOKS sets and reconciles these node labels itself (docs.digitalocean.com/products/kubernetes/details/managed/)."""
 
+RFC1918 = tuple(ipaddress.IPv4Network(r) for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+"""The ranges a DigitalOcean VPC may use (``ip_range``: RFC 1918, /16 to /24; pulumi_digitalocean ``VpcArgs``)."""
+
 NAME_MAX = 63
 """Cluster and pool names are also Kubernetes label values (``doks.digitalocean.com/node-pool``)."""
 
@@ -242,7 +245,8 @@ class NetworkConfig(LlmdModel):
             if self.existing_vpc_uuid is not None:
                 problems.add(["vpcCidr"], "set vpcCidr (a new VPC) or existingVpcUuid, not both", self.vpc_cidr)
             net = ipaddress.ip_network(self.vpc_cidr)
-            if not (net.version == 4 and net.is_private and 16 <= net.prefixlen <= 24):
+            if not (isinstance(net, ipaddress.IPv4Network) and any(net.subnet_of(r) for r in RFC1918)
+                    and 16 <= net.prefixlen <= 24):
                 problems.add(
                     ["vpcCidr"],
                     f"'{self.vpc_cidr}' must be an RFC 1918 IPv4 range between /16 and /24 (DigitalOcean VPC rule)",
@@ -478,7 +482,8 @@ class DoksClusterConfig(LlmdModel):
                 problems.add(["acceleratorPools", i, "name"], "'system' is the name of the system pool")
             if pool.name in seen:
                 problems.add(
-                    ["acceleratorPools", i, "name"], f"'{pool.name}' is already the name of acceleratorPools[{seen[pool.name]}]"
+                    ["acceleratorPools", i, "name"],
+                    f"'{pool.name}' is already the name of acceleratorPools[{seen[pool.name]}]",
                 )
             seen.setdefault(pool.name, i)
         nics = self.fabric_nic_count()
