@@ -7,12 +7,11 @@ from typing import Any, NamedTuple, cast
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
-from pydantic.alias_generators import to_snake
 
 from llmd_infra.addons import CosNvidiaDriverInstaller, GatewayApiCrds, LeaderWorkerSet, NvidiaDraDriver
 from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, LwsConfig
 from llmd_infra.config.base import validate_model
-from llmd_infra.config.gke import GkeClusterConfig
+from llmd_infra.providers.gke.config import GkeClusterConfig
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
@@ -53,15 +52,6 @@ class AddonSettings(NamedTuple):
 
 _ADDON_KEYS = ("lws", "gateway_crds", "dra_driver")
 
-UNUSED_ADDONS = {
-    "gpuOperator": "GKE installs the NVIDIA driver and device plugin itself (the dranet path uses the DRA driver)",
-    "networkOperator": "GKE provides the RDMA NICs itself (dranet or the multi-network path)",
-    "amdGpuOperator": "GKE offers no AMD accelerators",
-    "nfd": "no add-on on GKE needs Node Feature Discovery",
-}
-"""``llmd-infra:addons`` sections the GKE provider does not install, and why (setting one is an error)."""
-
-
 def config_from_args(
     resource_name: str, args: GkeClusterArgs, default_protect: bool = True
 ) -> tuple[GkeClusterConfig, AddonSettings, bool]:
@@ -88,13 +78,6 @@ def args_from_settings(settings: StackSettings) -> GkeClusterArgs:
     data = settings.cluster.model_dump(exclude_none=True, exclude={"provider", "name"})
     data["cluster_name"] = settings.cluster.name
     addons = settings.addons
-    unused = [
-        Problem(f"llmd-infra:addons.{key}", f"not used by the gke provider: {why}; remove this key")
-        for key, why in UNUSED_ADDONS.items()
-        if to_snake(key) in addons.model_fields_set
-    ]
-    if unused:
-        raise ConfigError(unused, f"Pulumi.{pulumi.get_stack()}.yaml")
     data["lws"] = addons.lws.model_dump()
     data["gateway_crds"] = addons.gateway_api_crds.model_dump()
     data["dra_driver"] = {
