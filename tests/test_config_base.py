@@ -75,8 +75,7 @@ def test_protect_defaults() -> None:
     settings = StackSettings.model_construct(cluster=gke, protect=None)
     assert settings.protect_for("gke-a3-ultra") is True
     assert settings.protect_for("gke-l4-dev") is False
-    assert StackSettings.model_construct(cluster=SimpleNamespace(provider="minikube", disposable=True), protect=None).protect_for(
-        "local"
-    ) is False
+    local = SimpleNamespace(provider="minikube", disposable=True)
+    assert StackSettings.model_construct(cluster=local, protect=None).protect_for("local") is False
     assert StackSettings.model_construct(cluster=gke, protect=False).protect_for("prod") is False
     assert StackSettings.model_construct(cluster=gke, protect=True).protect_for("x-dev") is True

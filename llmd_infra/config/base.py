@@ -11,7 +11,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
@@ -38,6 +38,12 @@ class ClusterConfigBase(LlmdModel):
 
     disposable: ClassVar[bool] = False
     """Clusters of this provider are disposable (local development): not protected by default."""
+
+    if TYPE_CHECKING:
+        # Fields every room's model declares (``provider`` as its ``Literal`` tag); stated here for
+        # the type checker only, so that each room keeps its own field definition and docs.
+        provider: str
+        name: str
 
 
 class Autoscaling(LlmdModel):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import Field
 
 from llmd_infra import registry
 from llmd_infra.config.addons import AddonsConfig, AddonSupport
-from llmd_infra.config.base import LlmdModel, validate_model
+from llmd_infra.config.base import ClusterConfigBase, LlmdModel, validate_model
 from llmd_infra.errors import ConfigError, Problem
 
 NAMESPACE = "llmd-infra"
@@ -26,10 +26,12 @@ def _cluster_models() -> tuple[type[LlmdModel], ...]:
     return tuple(room.ClusterConfig for _, room in registry.parts("config"))
 
 
-_MODELS = _cluster_models()
-ClusterConfig = Annotated[Union[_MODELS], Field(discriminator="provider")]  # type: ignore[valid-type]  # noqa: UP007
-"""``llmd-infra:cluster``: one provider room's model, picked by ``provider`` (error paths stay
-``llmd-infra:cluster.<key>``; an unknown provider lists the allowed ones)."""
+if TYPE_CHECKING:
+    ClusterConfig = ClusterConfigBase
+else:
+    ClusterConfig = Annotated[Union[_cluster_models()], Field(discriminator="provider")]  # noqa: UP007
+    """``llmd-infra:cluster``: one provider room's model, picked by ``provider`` (error paths stay
+    ``llmd-infra:cluster.<key>``; an unknown provider lists the allowed ones)."""
 
 
 def addon_support(provider: str) -> AddonSupport:

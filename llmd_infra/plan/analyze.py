@@ -44,9 +44,9 @@ from llmd_infra.errors import ConfigError, LlmdInfraError, Problem
 from llmd_infra.plan.graph import STACK_TYPE, Plan, PlannedResource
 from llmd_infra.plan.values import to_engine
 from llmd_infra.policy import config as pack_config
-from llmd_infra.policy.resources import pool_types
 from llmd_infra.policy.common import PolicySpec, Resource, ResourceCheck, StackCheck, StackResource
 from llmd_infra.policy.pack import ALL_POLICIES, PACK_NAME, PACK_POLICIES, SERVED_PACK_VERSION, build_policy
+from llmd_infra.policy.resources import pool_types
 from llmd_infra.report.model import Analysis, Note, Violation
 
 _LEVEL_TO_PROTO = {

@@ -17,8 +17,8 @@ from llmd_infra.policy.common import (
     as_str,
     get,
 )
-from llmd_infra.policy.resources import cluster_types
 from llmd_infra.policy.requirements import LWS_CRD_NAME, is_lws_chart, lws_versions
+from llmd_infra.policy.resources import cluster_types
 from llmd_infra.versions import Version, try_parse_version
 
 # Helm releases of LWS up to this version ship the CRD as a template: a later upgrade to 0.9.0+

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from llmd_infra.registry import lazy_exports
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the lazily exported names, typed for checkers
     from llmd_infra.providers.gke.args import (
         AcceleratorPoolArgs,
         AuthorizedNetworkArgs,

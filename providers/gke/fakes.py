@@ -1,4 +1,4 @@
-"""Offline-engine fakes for GKE (``gcp:container``, ``gcp:compute``, ``gcp:serviceaccount``): outputs of an update run and answers to provider functions.
+"""Offline-engine fakes for GKE: outputs of an update run and answers to provider functions.
 
 Gathered by :mod:`llmd_infra.plan.fakes` through the registry. Addresses come from the documentation
 range 203.0.113.0/24 (RFC 5737).

@@ -24,6 +24,7 @@ from typing import Any
 from llmd_infra.policy.common import (
     Deferred,
     Finding,
+    PolicySpec,
     Resource,
     any_holds,
     as_list,
@@ -34,7 +35,6 @@ from llmd_infra.policy.common import (
     is_false,
     is_set_or_unknown,
     is_true,
-    PolicySpec,
     quote,
     security_policy,
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from llmd_infra.catalog.types import MachineShape, RdmaKind
@@ -204,10 +205,14 @@ def read_versions(r: Resource) -> list[VersionField]:
     props = r.props
     if r.type == GKE_NODE_POOL:
         return [VersionField("version", lambda: as_str(get(props, "version")))]
-    fields = [VersionField(key, lambda key=key: as_str(get(props, key))) for key in ("minMasterVersion", "nodeVersion")]
+    fields = [VersionField(key, partial(_str_at, props, key)) for key in ("minMasterVersion", "nodeVersion")]
     for i in range(len(as_list(get(props, "nodePools")))):
-        fields.append(VersionField(f"nodePools[{i}].version", lambda i=i: as_str(get(props, "nodePools", i, "version"))))
+        fields.append(VersionField(f"nodePools[{i}].version", partial(_str_at, props, "nodePools", i, "version")))
     return fields
+
+
+def _str_at(props: Mapping[str, Any], *path: str | int) -> str | None:
+    return as_str(get(props, *path))
 
 
 READER = ResourceReader(
