@@ -7,9 +7,9 @@ from typing import Any, NamedTuple, cast
 import pulumi
 import pulumi_digitalocean as do
 import pulumi_kubernetes as k8s
-from pydantic.alias_generators import to_snake
 
-from llmd_infra.addons import GatewayApiCrds, LeaderWorkerSet, NvidiaGpuOperator, NvidiaGpuOperatorArgs
+from llmd_infra.addons import NvidiaGpuOperator, NvidiaGpuOperatorArgs
+from llmd_infra.addons.wiring import addon_options, install_shared_addons
 from llmd_infra.catalog.types import Vendor
 from llmd_infra.config.addons import GatewayApiCrdsConfig, GpuOperatorConfig, LwsConfig
 from llmd_infra.config.base import validate_model
@@ -29,16 +29,6 @@ from llmd_infra.providers.doks.pools import (
 )
 
 TYPE = "llmd-infra:doks:DoksCluster"
-
-UNUSED_ADDONS = {
-    "amdGpuOperator": "DOKS installs the AMD GPU driver stack and the ROCm device plugin (or its AMD DRA driver) "
-    "on AMD nodes itself",
-    "networkOperator": "DOKS installs the RDMA shared device plugin on fabric nodes itself, and the doks provider "
-    "adds Multus, whereabouts and the fabric NetworkAttachmentDefinitions",
-    "draDriver": "DOKS provides the NVIDIA DRA driver; set llmd-infra:cluster.nvidiaGpu: dra-driver",
-    "nfd": "no add-on on DOKS needs Node Feature Discovery (the GPU Operator brings its own)",
-}
-"""``llmd-infra:addons`` sections the doks provider does not install, and why (setting one is an error)."""
 
 _ADDON_KEYS = ("lws", "gateway_crds", "gpu_operator")
 
@@ -85,13 +75,6 @@ def args_from_settings(settings: StackSettings) -> DoksClusterArgs:
     data["cluster_name"] = settings.cluster.name
     addons = settings.addons
     source = f"Pulumi.{pulumi.get_stack()}.yaml"
-    unused = [
-        Problem(f"llmd-infra:addons.{key}", f"not used by the doks provider: {why}; remove this key")
-        for key, why in UNUSED_ADDONS.items()
-        if to_snake(key) in addons.model_fields_set
-    ]
-    if unused:
-        raise ConfigError(unused, source)
     cluster = cast(DoksClusterConfig, settings.cluster)
     if addons.gpu_operator.enabled and cluster.nvidia_gpu == "dra-driver":
         raise ConfigError(
@@ -240,34 +223,17 @@ class DoksCluster(pulumi.ComponentResource):
         self.accelerator_pools = pulumi.Output.from_input(summaries)
 
         # --- add-ons (wait for the system pool, never for a GPU pool) -----------------------------
-        addon_opts = pulumi.ResourceOptions(parent=self, provider=self.k8s_provider, depends_on=[self.system_pool])
-        self.lws: LeaderWorkerSet | None = None
-        if addons.lws.enabled:
-            self.lws = LeaderWorkerSet(
-                f"{name}-lws",
-                {
-                    "version": addons.lws.version,
-                    "enable_disaggregated_set": addons.lws.enable_disaggregated_set,
-                    "protect": protect,
-                },
-                addon_opts,
-            )
-        self.gateway_crds: GatewayApiCrds | None = None
-        gateway = addons.gateway_crds
-        if gateway.enabled:
-            self.gateway_crds = GatewayApiCrds(
-                f"{name}-gateway-crds",
-                {
-                    "platform": "doks",
-                    "cluster_version": version,
-                    "gateway_api_version": gateway.gateway_api_version,
-                    "gaie_version": gateway.gaie_version,
-                    "install_gateway_api": gateway.install_gateway_api,
-                    "install_inference_extension": gateway.install_inference_extension,
-                    "protect": protect,
-                },
-                addon_opts,
-            )
+        addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
+        # DOKS installs neither LWS nor the Gateway API / GAIE CRDs.
+        self.lws, self.gateway_crds = install_shared_addons(
+            name,
+            lws=addons.lws,
+            gateway_crds=addons.gateway_crds,
+            platform="doks",
+            protect=protect,
+            opts=addon_opts,
+            cluster_version=version,
+        )
         self.gpu_operator: NvidiaGpuOperator | None = None
         if addons.gpu_operator.enabled:
             settings = addons.gpu_operator.model_dump(exclude={"enabled", "platform"})

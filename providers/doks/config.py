@@ -61,9 +61,10 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from llmd_infra.catalog.accelerators import accelerator_family
-from llmd_infra.catalog.digitalocean import DOKS_SIZES, doks_size
-from llmd_infra.catalog.types import DoksSize, RdmaKind, Vendor
-from llmd_infra.config.base import LlmdModel
+from llmd_infra.catalog.types import RdmaKind, Vendor
+from llmd_infra.config.addons import AddonSupport
+from llmd_infra.config.base import ClusterConfigBase, LlmdModel
+from llmd_infra.providers.doks.catalog import DOKS_SIZES, DoksSize, doks_size
 from llmd_infra.requirements import KUBERNETES_VERSION
 from llmd_infra.versions import VersionError, parse_version
 
@@ -416,7 +417,7 @@ class AcceleratorPoolConfig(LlmdModel):
         return self.machine().rdma if self.multi_host else RdmaKind.NONE
 
 
-class DoksClusterConfig(LlmdModel):
+class DoksClusterConfig(ClusterConfigBase):
     """``llmd-infra:cluster`` for ``provider: doks``."""
 
     provider: Literal["doks"]
@@ -524,3 +525,17 @@ class DoksClusterConfig(LlmdModel):
 
 ClusterConfig = DoksClusterConfig
 """The room-contract name of this provider's cluster model."""
+
+ADDONS = AddonSupport(
+    installs=frozenset({"lws", "gatewayApiCrds", "gpuOperator"}),
+    refuses={
+        "amdGpuOperator": "DOKS installs the AMD GPU driver stack and the ROCm device plugin (or its AMD DRA driver) "
+        "on AMD nodes itself",
+        "networkOperator": "DOKS installs the RDMA shared device plugin on fabric nodes itself, and the doks provider "
+        "adds Multus, whereabouts and the fabric NetworkAttachmentDefinitions",
+        "draDriver": "DOKS provides the NVIDIA DRA driver; set llmd-infra:cluster.nvidiaGpu: dra-driver",
+        "nfd": "no add-on on DOKS needs Node Feature Discovery (the GPU Operator brings its own)",
+    },
+)
+"""``llmd-infra:addons`` sections the doks provider installs, and the ones it refuses with the reason. The
+GPU Operator is llm-d's fallback on DOKS: it replaces DOKS's NVIDIA device plugin, driver and toolkit off."""
