@@ -185,3 +185,18 @@ def test_every_problem_is_reported_at_once() -> None:
     found = problems(region="Toronto", acceleratorPools=[pool(size="gpu-h100x8-640gb", nodeCount=2, multiHost=True)])
     assert found == [f"{P}region: 'Toronto' is not a DigitalOcean region slug (e.g. tor1, nyc2, atl1)",
                      MULTI_HOST_MESSAGE]
+
+
+def test_the_stack_settings_pick_the_doks_model_by_provider() -> None:
+    import json
+
+    from llmd_infra.config.stack import settings_from_values
+
+    settings = settings_from_values({"llmd-infra:cluster": json.dumps({**BASE, "acceleratorPools": [pool()]})})
+    assert isinstance(settings.cluster, DoksClusterConfig)
+    assert settings.protect_for("doks-h100") is True and settings.protect_for("doks-h100-dev") is False
+    with pytest.raises(ConfigError) as info:
+        settings_from_values({"llmd-infra:cluster": json.dumps({**BASE, "kubernetesVersion": "1.28"})})
+    assert [str(p) for p in info.value.problems] == [
+        f"{P}kubernetesVersion: Kubernetes 1.28 is older than llm-d's minimum 1.29 (requirement kubernetes-version)"
+    ]
