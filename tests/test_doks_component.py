@@ -146,6 +146,7 @@ def test_pools() -> None:
     assert fabric["gpuPartitionMode"] == "AMD_PARTITION_MODE_SPX_NPS1"
     assert p.named("c-mi-fabric").inputs["gpuTaint"] == "amd.com/gpu"
     assert p.named("c-h100").inputs["gpuTaint"] == "nvidia.com/gpu"
+    assert p.named("c-h100").inputs["gpuNodeSelector"] == {"doks.digitalocean.com/gpu-brand": "nvidia"}
     for pool in p.of_type(NODE_POOL):
         assert pool.property_dependencies["clusterId"] == [p.named("c-cluster").urn]
 

@@ -200,3 +200,14 @@ def test_the_stack_settings_pick_the_doks_model_by_provider() -> None:
     assert [str(p) for p in info.value.problems] == [
         f"{P}kubernetesVersion: Kubernetes 1.28 is older than llm-d's minimum 1.29 (requirement kubernetes-version)"
     ]
+
+
+def test_gpu_node_facts_per_vendor() -> None:
+    from llmd_infra.providers.doks.catalog import GPU_BRAND_LABEL, GPU_NODES
+
+    assert GPU_BRAND_LABEL == "doks.digitalocean.com/gpu-brand"
+    assert {v: (f.brand, f.taint, f.resource) for v, f in GPU_NODES.items()} == {
+        Vendor.NVIDIA: ("nvidia", "nvidia.com/gpu", "nvidia.com/gpu"),
+        Vendor.AMD: ("amd", "amd.com/gpu", "amd.com/gpu"),
+    }
+    assert all("docs.digitalocean.com/products/kubernetes/details/managed/" in f.source for f in GPU_NODES.values())

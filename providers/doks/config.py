@@ -64,7 +64,7 @@ from llmd_infra.catalog.accelerators import accelerator_family
 from llmd_infra.catalog.types import RdmaKind, Vendor
 from llmd_infra.config.addons import AddonSupport
 from llmd_infra.config.base import ClusterConfigBase, LlmdModel
-from llmd_infra.providers.doks.catalog import DOKS_SIZES, DoksSize, doks_size
+from llmd_infra.providers.doks.catalog import DOKS_LABEL_PREFIX, DOKS_SIZES, DoksSize, doks_size
 from llmd_infra.requirements import KUBERNETES_VERSION
 from llmd_infra.versions import VersionError, parse_version
 
@@ -79,9 +79,6 @@ GPU_PARTITION_MODES = ("AMD_PARTITION_MODE_SPX_NPS1", "AMD_PARTITION_MODE_DPX_NP
 DEFAULT_SYSTEM_SIZE = "s-8vcpu-16gb"
 """Two of these carry the add-ons, llm-d's router and EPP (the EPP alone requests 4 vCPUs in llm-d's
 guides); no llm-d source names a DOKS CPU size."""
-
-RESERVED_LABEL_PREFIX = "doks.digitalocean.com/"
-"""DOKS sets and reconciles these node labels itself (docs.digitalocean.com/products/kubernetes/details/managed/)."""
 
 RFC1918 = tuple(ipaddress.IPv4Network(r) for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 """The ranges a DigitalOcean VPC may use (``ip_range``: RFC 1918, /16 to /24; pulumi_digitalocean ``VpcArgs``)."""
@@ -359,9 +356,9 @@ class AcceleratorPoolConfig(LlmdModel):
     @classmethod
     def _labels(cls, value: dict[str, str]) -> dict[str, str]:
         for key in value:
-            if key.startswith(RESERVED_LABEL_PREFIX):
+            if key.startswith(DOKS_LABEL_PREFIX):
                 raise ValueError(
-                    f"'{key}': DOKS sets and reconciles the {RESERVED_LABEL_PREFIX}* labels itself; use another key"
+                    f"'{key}': DOKS sets and reconciles the {DOKS_LABEL_PREFIX}* labels itself; use another key"
                 )
         return value
 

@@ -13,8 +13,8 @@ from typing import Any
 import pulumi
 import pulumi_digitalocean as do
 
-from llmd_infra.catalog.types import Vendor
 from llmd_infra.contract import MULTI_HOST_LABEL, AcceleratorPoolSummary
+from llmd_infra.providers.doks.catalog import GPU_BRAND_LABEL, GPU_NODES
 from llmd_infra.providers.doks.config import AcceleratorPoolConfig, Autoscaling, DoksClusterConfig
 
 SYSTEM_POOL_NAME = "system"
@@ -24,11 +24,6 @@ NODE_COUNT_FIELDS = ["nodeCount"]
 """What an autoscaled pool ignores: DOKS's autoscaler moves ``node_count``."""
 SYSTEM_NODE_COUNT_FIELDS = ["nodePool.nodeCount"]
 
-DOKS_GPU_TAINTS: dict[Vendor, str] = {Vendor.NVIDIA: "nvidia.com/gpu", Vendor.AMD: "amd.com/gpu"}
-"""The NoSchedule taint DOKS puts on GPU nodes, per vendor (docs.digitalocean.com/products/kubernetes/
-details/managed/); pods tolerate it (llm-d's DOKS guide: ``key: nvidia.com/gpu, operator: Exists``)."""
-DOKS_GPU_BRAND_LABEL = "doks.digitalocean.com/gpu-brand"
-"""Node label DOKS sets to ``nvidia`` or ``amd`` (same source); llm-d's DOKS guide selects on it."""
 
 
 def tags_for(config: DoksClusterConfig, extra: list[str] | None = None) -> list[str]:
@@ -87,10 +82,12 @@ class AcceleratorPool(pulumi.ComponentResource):
             zones=[config.region],
         )
         vendor = pool.vendor()
+        facts = GPU_NODES.get(vendor) if vendor is not None else None
         super().__init__(
             "llmd-infra:doks:AcceleratorPool",
             name,
-            {**self.summary, "gpuTaint": DOKS_GPU_TAINTS.get(vendor) if vendor else None,
+            {**self.summary, "gpuTaint": facts.taint if facts else None,
+             "gpuNodeSelector": {GPU_BRAND_LABEL: facts.brand} if facts else None,
              "gpuPartitionMode": pool.gpu_partition_mode},
             opts,
         )
