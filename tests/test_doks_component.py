@@ -366,3 +366,16 @@ def test_imports_stay_lazy() -> None:
         "sys.exit(1 if any(m in sys.modules for m in ('pulumi_digitalocean', 'pulumi_kubernetes')) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", config_only], cwd=REPO, check=False).returncode == 0
+
+
+def test_contract_only_and_unconfirmed_sizes_are_warned_about() -> None:
+    p = build({"region": "atl1", "kubernetes_version": "1.33",
+               "accelerator_pools": [{"name": "h200", "size": "gpu-h200x8-1128gb-fabric-contracted", "node_count": 2,
+                                      "multi_host": True}]})
+    warnings = [message for level, message in p.logs if level == "warning"]
+    assert warnings == [
+        "pool 'h200': gpu-h200x8-1128gb-fabric-contracted is contract-only; DigitalOcean must enable it for your team",
+        "pool 'h200': no DigitalOcean source confirms DOKS node pools of gpu-h200x8-1128gb-fabric-contracted; the "
+        "DigitalOcean API decides at pulumi up",
+    ]
+    assert not [m for level, m in mixed().logs if level == "warning" and "h100" in m]

@@ -39,6 +39,21 @@ def _sizing(lo: int, hi: int, autoscaling: Autoscaling | None) -> dict[str, Any]
     return {"auto_scale": True, "min_nodes": lo, "max_nodes": hi}
 
 
+def size_warnings(pool: AcceleratorPoolConfig) -> list[str]:
+    """What ``pulumi up`` should say about a size before DigitalOcean does: contract-only slugs, and sizes
+    no DigitalOcean source confirms for DOKS node pools."""
+    row = pool.machine()
+    out = []
+    if row.contract_only:
+        out.append(f"pool '{pool.name}': {row.name} is contract-only; DigitalOcean must enable it for your team")
+    if row.doks_supported is None:
+        out.append(
+            f"pool '{pool.name}': no DigitalOcean source confirms DOKS node pools of {row.name}; "
+            "the DigitalOcean API decides at pulumi up"
+        )
+    return out
+
+
 def system_node_pool(config: DoksClusterConfig) -> do.KubernetesClusterNodePoolArgs:
     """The cluster's default node pool: CPU only, what the add-ons wait for."""
     sp = config.system_pool
@@ -91,6 +106,8 @@ class AcceleratorPool(pulumi.ComponentResource):
              "gpuPartitionMode": pool.gpu_partition_mode},
             opts,
         )
+        for warning in size_warnings(pool):
+            pulumi.log.warn(warning, resource=self)
         labels: dict[str, str] = {"llm-d.ai/pool": pool.name}
         if pool.multi_host:
             labels[MULTI_HOST_LABEL] = "true"
