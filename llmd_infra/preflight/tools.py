@@ -87,6 +87,11 @@ def _lower_keys(value: Any) -> Any:
     return value
 
 
+def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any) -> str | None:
     if isinstance(value, str | int | float) and str(value).strip() and str(value).strip().upper() != "N/A":
         return str(value).strip()
@@ -108,9 +113,7 @@ def parse_amd_smi(run: ToolRun) -> tuple[list[ToolGpu], ToolRun]:
     for entry in entries:
         if not isinstance(entry, dict):
             continue
-        asic = entry.get("asic") if isinstance(entry.get("asic"), dict) else {}
-        bus = entry.get("bus") if isinstance(entry.get("bus"), dict) else {}
-        driver = entry.get("driver") if isinstance(entry.get("driver"), dict) else {}
+        asic, bus, driver = (_section(entry, k) for k in ("asic", "bus", "driver"))
         name = _text(asic.get("market_name"))
         if name is None:
             return [], replace(run, problem="amd-smi JSON has a GPU without asic.market_name")
@@ -134,11 +137,11 @@ def parse_rocm_smi(run: ToolRun) -> tuple[list[ToolGpu], ToolRun]:
         return [], replace(run, problem="rocm-smi printed no JSON")
     if not isinstance(data, dict):
         return [], replace(run, problem="rocm-smi JSON is not an object")
-    system = data.get("system") if isinstance(data.get("system"), dict) else {}
+    system = _section(data, "system")
     driver = _text(system.get("driver version"))
     gpus: list[ToolGpu] = []
     for key in sorted(k for k in data if k.startswith("card")):
-        card = data[key] if isinstance(data[key], dict) else {}
+        card = _section(data, key)
         name = _text(card.get("card series")) or _text(card.get("card model"))
         if name is None:
             return [], replace(run, problem=f"rocm-smi JSON has no 'Card Series' for {key}")
