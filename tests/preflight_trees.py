@@ -198,3 +198,48 @@ def no_tools_host(root: Path) -> HostTree:
     tree.pci("0000:0c:00.0", MELLANOX, "0x101d", CLASS_ETH, GEN4, GEN4)
     tree.nic("enp12s0", "0000:0c:00.0", "100000")
     return tree
+
+
+def odd_host(root: Path) -> HostTree:
+    """Odd sysfs: CPUs known only by core_cpus_list, an offline CPU, no /proc/meminfo, a NIC without a speed
+    file, a physical NIC whose link is down (speed -1), virtual NICs with speeds, a virtio NIC whose PCI
+    function has no link files, and an RDMA device whose link layer is unknown."""
+    tree = HostTree(root).hostname("odd")
+    for n in range(4):
+        tree.write(f"/sys/devices/system/cpu/cpu{n}/topology/core_cpus_list", f"{n}")
+    tree.write("/sys/devices/system/cpu/cpu4/online", "0")
+    tree.pci("0000:3b:00.0", MELLANOX, "0x101d", CLASS_ETH, GEN4, GEN4)
+    tree.pci("0000:3b:00.1", MELLANOX, "0x101d", CLASS_ETH, GEN4, GEN4)
+    tree.pci("0000:00:05.0", "0x1af4", "0x1041", CLASS_ETH)
+    tree.nic("eth0", "0000:3b:00.0", None)
+    tree.nic("eth1", "0000:3b:00.1", "-1")
+    tree.nic("ens5", "0000:00:05.0", "10000", sub="virtio1")
+    tree.nic("veth12ab", None, "-1")
+    tree.nic("bond0", None, "200000")
+    tree.rdma("rxe0", "0000:3b:00.0", "Unknown", rate="", state="1: DOWN")
+    return tree
+
+
+def tpu_host(root: Path) -> HostTree:
+    """A TPU v6e host: four chips (PCI id 0x006f) on /dev/vfio, one 100G gVNIC."""
+    tree = HostTree(root).hostname("tpu-v6e").cpus(sockets=2, cores_per_socket=90).meminfo(743_000_000)
+    for i in range(4):
+        tree.pci(f"0000:0{i}:05.0", GOOGLE, "0x006f", CLASS_ACCEL, GEN5, GEN5)
+        tree.dev(f"vfio/{i}")
+    tree.pci("0000:00:04.0", GOOGLE_NIC, "0x0042", CLASS_ETH)
+    tree.nic("eth0", "0000:00:04.0", "100000")
+    return tree
+
+
+MI300X_GPUS = ("0c", "22", "38", "5c", "9f", "af", "bf", "df")
+
+
+def amd_host(root: Path) -> HostTree:
+    """8 x MI300X (processing-accelerator class) with amd-smi, 8 x 400G InfiniBand ports without IPoIB."""
+    tree = HostTree(root).hostname("mi300x").cpus(sockets=2, cores_per_socket=64).meminfo(2_113_515_904)
+    for i, bus in enumerate(MI300X_GPUS):
+        tree.pci(f"0000:{bus}:00.0", AMD, "0x74a1", CLASS_ACCEL, GEN5, GEN5)
+        hca = f"0000:{int(bus, 16) + 1:02x}:00.0"
+        tree.pci(hca, MELLANOX, "0x1021", CLASS_IB, GEN5, GEN5)
+        tree.rdma(f"mlx5_{i}", hca, "InfiniBand")
+    return tree

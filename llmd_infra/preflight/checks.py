@@ -96,13 +96,24 @@ def check_pcie_generation(facts: HostFacts) -> Result:
             judged.append((label, acc.link))
         else:
             unknown.append(label)
+    nic_functions: set[str] = set()
     for nic in facts.nics:
         if nic.virtual:
             continue
+        if nic.pci_address:
+            nic_functions.add(nic.pci_address)
         if nic.link is not None and nic.link.generation is not None:
             judged.append((f"{nic.name} {nic.pci_address}", nic.link))
         else:
             unknown.append(f"{nic.name} (no PCIe link files)")
+    for port in facts.rdma:  # RDMA functions without a network interface (InfiniBand without IPoIB)
+        if port.pci_address is None or port.pci_address in nic_functions:
+            continue
+        nic_functions.add(port.pci_address)
+        if port.link is not None and port.link.generation is not None:
+            judged.append((f"{port.device} {port.pci_address}", port.link))
+        else:
+            unknown.append(f"{port.device} (no PCIe link files)")
     unknown_text = f"; link unknown, not counted: {', '.join(unknown)}" if unknown else ""
     if not judged:
         return _result(
@@ -169,7 +180,10 @@ def _accelerator_problems(facts: HostFacts) -> list[str]:
         names = ("nvidia-smi",) if acc.vendor == "nvidia" else ("amd-smi", "rocm-smi")
         runs = [r for r in (facts.tool(n) for n in names) if r is not None]
         run = next((r for r in runs if r.found), runs[-1] if runs else None)
-        why = run.problem if run is not None and run.problem else f"not reported by {names[0]}"
+        if run is not None and run.problem:
+            why = run.problem
+        else:
+            why = f"not reported by {run.name if run is not None else names[0]}"
         vendor = _VENDOR[acc.vendor]
         groups.setdefault((vendor, why), []).append(acc.pci_address or "?")
     problems = [

@@ -31,8 +31,9 @@ PCI_VENDOR_GOOGLE = "0x1ae0"
 """Google's PCI vendor id, which TPU chips carry (google/cloud-accelerator-diagnostics
 tpu_info/tpu_info/device.py, GOOGLE_PCI_VENDOR_ID)."""
 
-GPU_CLASS_PREFIXES = ("0x0300", "0x0302", "0x0380")
-"""PCI display-controller classes (VGA, 3D, other): GPUs, not NVIDIA's NVSwitch bridges (0x0680)."""
+GPU_CLASS_PREFIXES = ("0x0300", "0x0302", "0x0380", "0x1200")
+"""PCI classes of GPUs: display controllers (VGA, 3D, other) and processing accelerators (AMD Instinct
+MI300-series); not NVIDIA's NVSwitch bridges (0x0680)."""
 
 TPU_PCI_DEVICE_IDS: dict[str, str] = {
     "0x005e": "TPU v4",
@@ -220,6 +221,7 @@ def read_rdma(fs: HostFs) -> list[RdmaPort]:
                     rate_gbps=_rate_gbps(fs.read(f"{pbase}/rate")),
                     pci_address=address,
                     netdevs=netdevs,
+                    link=read_pcie_link(fs, address) if address is not None else None,
                 )
             )
     return ports

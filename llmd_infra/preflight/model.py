@@ -98,6 +98,7 @@ class RdmaPort:
     rate_gbps: float | None
     pci_address: str | None
     netdevs: tuple[str, ...] = ()
+    link: PcieLink | None = None
 
 
 @dataclass(frozen=True)
@@ -205,9 +206,10 @@ class Report:
         for acc, src in zip(facts["accelerators"], self.facts.accelerators, strict=True):
             if acc["link"] is not None and src.link is not None:
                 acc["link"]["generation"] = src.link.generation
-        for nic, src_nic in zip(facts["nics"], self.facts.nics, strict=True):
-            if nic["link"] is not None and src_nic.link is not None:
-                nic["link"]["generation"] = src_nic.link.generation
+        for key, items in (("nics", self.facts.nics), ("rdma", self.facts.rdma)):
+            for item, src_item in zip(facts[key], items, strict=True):
+                if item["link"] is not None and src_item.link is not None:
+                    item["link"]["generation"] = src_item.link.generation
         facts["memory"]["total_gib"] = (
             None if self.facts.memory.total_gib is None else round(self.facts.memory.total_gib, 1)
         )
