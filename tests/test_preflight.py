@@ -90,7 +90,9 @@ def test_compliant_h200_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert (report.verdict, report.exit_code) == ("pass", 0)
     gpus = report.facts.accelerators
     assert [g.pci_address for g in gpus] == [f"0000:{b}:00.0" for b in ("18", "2a", "3a", "5d", "9a", "ab", "ba", "db")]
-    assert {(g.model, g.family, g.driver, g.source) for g in gpus} == {("NVIDIA H200", "H200", "575.57.08", "nvidia-smi")}
+    assert {(g.model, g.family, g.driver, g.source) for g in gpus} == {
+        ("NVIDIA H200", "H200", "575.57.08", "nvidia-smi")
+    }
     link = gpus[0].link
     assert link is not None
     assert (link.current_gen, link.max_gen, link.upstream, link.upstream_max_gen, link.generation) == (
@@ -360,9 +362,8 @@ def test_older_and_uncatalogued_accelerators(tmp_path: Path, monkeypatch: pytest
         "fail", ["T4"],
         f"1 x T4: T4 older than the generations llm-d tests ({SUPPORTED}, and newer); support is best-effort",
     )
-    report = check(
-        tmp_path, monkeypatch, lambda root: None, ("nvidia-smi", "NVIDIA GeForce RTX 3090, 550.90.07, 00000000:18:00.0\n")
-    )
+    rtx = "NVIDIA GeForce RTX 3090, 550.90.07, 00000000:18:00.0\n"
+    report = check(tmp_path, monkeypatch, lambda root: None, ("nvidia-smi", rtx))
     assert triple(results(report)["accelerator-supported"]) == (
         "unknown", ["NVIDIA GeForce RTX 3090"],
         '1 x NVIDIA GeForce RTX 3090; "NVIDIA GeForce RTX 3090" not in the accelerator catalog',
