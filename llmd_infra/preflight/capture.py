@@ -108,7 +108,7 @@ def _replay_script(run: ToolRun) -> str:
     return (
         "#!/bin/sh\n"
         f"# Replays what `{shlex.join([run.name, *run.args])}` printed when llmd-infra node-check --capture ran.\n"
-        'here=$(dirname "$0")\n'
+        'here="${0%/*}"\n'
         "PATH=/usr/bin:/bin:$PATH\n"
         f'cat "$here/../{run.name}.stdout"\n'
         f'cat "$here/../{run.name}.stderr" >&2\n'

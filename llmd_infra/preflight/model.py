@@ -206,10 +206,13 @@ class Report:
         for acc, src in zip(facts["accelerators"], self.facts.accelerators, strict=True):
             if acc["link"] is not None and src.link is not None:
                 acc["link"]["generation"] = src.link.generation
-        for key, items in (("nics", self.facts.nics), ("rdma", self.facts.rdma)):
-            for item, src_item in zip(facts[key], items, strict=True):
-                if item["link"] is not None and src_item.link is not None:
-                    item["link"]["generation"] = src_item.link.generation
+        links: list[tuple[dict[str, Any], PcieLink | None]] = [
+            *zip(facts["nics"], (n.link for n in self.facts.nics), strict=True),
+            *zip(facts["rdma"], (p.link for p in self.facts.rdma), strict=True),
+        ]
+        for item, link in links:
+            if link is not None:
+                item["link"]["generation"] = link.generation
         facts["memory"]["total_gib"] = (
             None if self.facts.memory.total_gib is None else round(self.facts.memory.total_gib, 1)
         )
