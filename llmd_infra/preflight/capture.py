@@ -37,6 +37,12 @@ class _TreeWriter:
     def __init__(self, source: Path, dest: Path) -> None:
         self.source = source
         self.dest = dest
+        self._made: set[Path] = set()
+
+    def mkdir(self, path: Path) -> None:
+        if path not in self._made:
+            path.mkdir(parents=True, exist_ok=True)
+            self._made.add(path)
 
     def src(self, host_path: str) -> Path:
         return self.source / host_path.lstrip("/")
@@ -59,7 +65,7 @@ class _TreeWriter:
             target_host = posixpath.normpath(target if target.startswith("/") else posixpath.join(current, target))
             link = self.dst(step)
             if not os.path.lexists(link):
-                link.parent.mkdir(parents=True, exist_ok=True)
+                self.mkdir(link.parent)
                 os.symlink(posixpath.relpath(target_host, current), link)
             current = self.resolve(target_host, depth + 1)
         return current
@@ -71,9 +77,9 @@ class _TreeWriter:
         real = self.resolve(host_path)
         source, dest = self.src(real), self.dst(real)
         if source.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
+            self.mkdir(dest)
         elif not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            self.mkdir(dest.parent)
             dest.touch()
 
     def file(self, host_path: str) -> None:
@@ -85,7 +91,7 @@ class _TreeWriter:
         except OSError:
             return  # unreadable there (a down link's speed): absent here reads the same, as unknown
         dest = self.dst(real)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        self.mkdir(dest.parent)
         dest.write_bytes(data)
 
 
@@ -95,7 +101,7 @@ def write_tree(source: Path, dest: Path, recorder: Recorder) -> None:
         if not os.path.lexists(writer.src(directory)):
             continue
         real = writer.resolve(directory)
-        writer.dst(real).mkdir(parents=True, exist_ok=True)
+        writer.mkdir(writer.dst(real))
         for name in sorted(names):
             writer.entry(posixpath.join(real, name))
     for path in sorted(recorder.resolved):
