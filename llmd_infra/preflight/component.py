@@ -34,6 +34,7 @@ import pulumi_kubernetes as k8s
 from pydantic import Field
 
 from llmd_infra.addons._common import TYPE_PREFIX, caller_dependencies, child_opts, namespace, validate_args
+from llmd_infra.addons.dra import Toleration
 from llmd_infra.config.base import LlmdModel
 from llmd_infra.preflight.names import APP, NAMESPACE
 
@@ -65,15 +66,6 @@ class NodeSelectorRequirement(TypedDict, total=False):
     key: str
     operator: str
     values: list[str]
-
-
-class Toleration(TypedDict, total=False):
-    """A pod toleration (the Kubernetes ``Toleration`` fields)."""
-
-    key: str
-    operator: str
-    value: str
-    effect: str
 
 
 class NodeCheckArgs(TypedDict, total=False):
