@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from llmd_infra import requirements as reqs
+from llmd_infra import schema_cli
 from llmd_infra.errors import LlmdInfraError, ProgramError, ProjectError
 
 EXIT_OK = 0
@@ -177,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     stacks = sub.add_parser("stacks", help="list the ready stacks of the project")
     stacks.add_argument("--project-dir", metavar="DIR")
     stacks.set_defaults(handler=_cmd_stacks)
+
+    schema_cli.add_parser(sub)
     return parser
 
 

@@ -17,17 +17,20 @@ import importlib
 import importlib.metadata
 import importlib.util
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import pulumi
+from pulumi.errors import InputPropertiesError
 from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.provider.experimental.util import camel_case
 from pulumi.provider.provider import ConstructResult
-from pulumi.provider.server import ProviderServicer
+from pulumi.provider.server import ComponentInitError, ProviderServicer
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from llmd_infra.errors import ProjectError
+from llmd_infra.errors import ConfigError, ProjectError
 from llmd_infra.hosting import hosted_as
 from llmd_infra.registry import PROVIDERS
 
@@ -35,6 +38,8 @@ PACKAGE = "llmd-infra"
 """The Pulumi package name (the first part of every type token: ``llmd-infra:index:GkeCluster``)."""
 
 ROOMS = "llmd_infra.providers"
+PROTECT_INPUT = "protect"
+"""The input of a component that protects its expensive resources (defaults to true when hosted)."""
 COMPONENTS_MODULE = "components"
 
 
@@ -97,18 +102,46 @@ def package_schema() -> dict[str, Any]:
 
 
 class _Servicer(ProviderServicer):
-    """The SDK's servicer, except that a ``Construct`` without ``protect`` leaves ``protect`` unset.
+    """The SDK's servicer, except that a ``Construct`` without the ``protect`` option keeps the
+    component's own default.
 
-    The SDK reads the optional field as ``False`` when absent, which would turn off the component's
-    default (clusters are protected unless the caller says otherwise); here absent stays ``None``.
+    The SDK reads the absent option as ``protect=False``, which a cluster component would take as
+    "do not protect" (its ``protect`` input defaults to the caller's option, else true). When the
+    caller set neither the option nor the input, the input is set to true here: clusters and pools
+    are protected by default in every language, and the component resource itself is not, exactly
+    as in a Python program.
     """
 
-    @staticmethod
-    def _construct_options(request: provider_pb2.ConstructRequest) -> pulumi.ResourceOptions:
-        options: pulumi.ResourceOptions = ProviderServicer._construct_options(request)
-        if not request.HasField("protect"):
-            options.protect = None
-        return options
+    async def _construct(self, request: provider_pb2.ConstructRequest, context: Any) -> Any:
+        component = request.type.rsplit(":", 1)[-1]
+        definition = self.provider._component_defs.get(component)  # type: ignore[attr-defined]
+        takes_protect = definition is not None and PROTECT_INPUT in definition.inputs
+        if takes_protect and not request.HasField("protect") and PROTECT_INPUT not in request.inputs.fields:
+            copy = provider_pb2.ConstructRequest()
+            copy.CopyFrom(request)
+            copy.inputs.fields[PROTECT_INPUT].bool_value = True
+            request = copy
+        try:
+            return await super()._construct(request, context)
+        except ComponentInitError as exc:
+            if not isinstance(exc.inner, ConfigError):
+                raise
+            problems = exc.inner.problems
+            # The engine shows each property error with its path, in the caller's (schema) names.
+            raise InputPropertiesError(
+                f"invalid inputs of {component} {request.name} ({len(problems)} problem{'s' if len(problems) != 1 else ''})",
+                [{"property_path": input_path(p.path), "reason": p.message} for p in problems],
+            ) from None
+
+
+def input_path(problem_path: str) -> str:
+    """``GkeCluster x:accelerator_pools[0].machine_type`` → ``acceleratorPools[0].machineType``.
+
+    A component's :class:`~llmd_infra.errors.ConfigError` names keys as the caller passed them,
+    after a ``<Component> <name>:`` prefix; another language passed the schema's camelCase names.
+    """
+    tail = problem_path.split(":", 1)[-1]
+    return re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: camel_case(m.group()), tail)
 
 
 def serve(provider: LlmdComponentProvider, engine_address: str) -> None:
