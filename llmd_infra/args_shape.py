@@ -92,14 +92,18 @@ class _Comparer:
         for key in hints:
             if key in args_only:
                 if key in fields:
-                    self.problems.append(f"{where}: '{key}' is exempt as args-only ({args_only[key]}) but the model has it")
+                    self.problems.append(
+                        f"{where}: '{key}' is exempt as args-only ({args_only[key]}) but the model has it"
+                    )
                 continue
             if key not in fields:
                 self.problems.append(f"{where}: '{key}' is in the args but not in the model")
         for key in fields:
             if key in model_only:
                 if key in hints:
-                    self.problems.append(f"{where}: '{key}' is exempt as model-only ({model_only[key]}) but the args have it")
+                    self.problems.append(
+                        f"{where}: '{key}' is exempt as model-only ({model_only[key]}) but the args have it"
+                    )
                 continue
             if key not in hints:
                 self.problems.append(f"{where}: '{key}' is in the model but not in the args")

@@ -13,6 +13,7 @@ Which components: each provider room (:data:`llmd_infra.registry.PROVIDERS`) lis
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -56,14 +57,14 @@ def hosted_components() -> list[type[pulumi.ComponentResource]]:
     """
     found: list[type[pulumi.ComponentResource]] = []
     for provider in PROVIDERS:
-        if importlib.util.find_spec(f"{ROOMS}.{provider}") is None:
-            continue
-        module_name = f"{ROOMS}.{provider}.{COMPONENTS_MODULE}"
-        if importlib.util.find_spec(module_name) is None:
-            continue
+        room, module_name = f"{ROOMS}.{provider}", f"{ROOMS}.{provider}.{COMPONENTS_MODULE}"
         try:
+            if importlib.util.find_spec(room) is None or importlib.util.find_spec(module_name) is None:
+                continue
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
+            if (exc.name or "").startswith("llmd_infra"):
+                raise
             raise ProjectError(
                 f"the {provider} components need the Python package '{exc.name}', which is not installed; "
                 "install llmd-infra with every provider SDK: pip install 'llmd-infra[all]'"
@@ -86,6 +87,11 @@ class LlmdComponentProvider(ComponentProvider):
     ) -> ConstructResult:
         with hosted_as(resource_type):
             return super().construct(name, resource_type, inputs, options)
+
+    def input_names(self, resource_type: str) -> set[str]:
+        """The schema's input property names of a hosted component (empty for an unknown type)."""
+        definition = self._component_defs.get(resource_type.rsplit(":", 1)[-1])
+        return set(definition.inputs) if definition is not None else set()
 
 
 def build_provider() -> LlmdComponentProvider:
@@ -114,8 +120,9 @@ class _Servicer(ProviderServicer):
 
     async def _construct(self, request: provider_pb2.ConstructRequest, context: Any) -> Any:
         component = request.type.rsplit(":", 1)[-1]
-        definition = self.provider._component_defs.get(component)  # type: ignore[attr-defined]
-        takes_protect = definition is not None and PROTECT_INPUT in definition.inputs
+        provider = self.provider
+        assert isinstance(provider, LlmdComponentProvider)
+        takes_protect = PROTECT_INPUT in provider.input_names(request.type)
         if takes_protect and not request.HasField("protect") and PROTECT_INPUT not in request.inputs.fields:
             copy = provider_pb2.ConstructRequest()
             copy.CopyFrom(request)
@@ -127,9 +134,10 @@ class _Servicer(ProviderServicer):
             if not isinstance(exc.inner, ConfigError):
                 raise
             problems = exc.inner.problems
+            count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
             # The engine shows each property error with its path, in the caller's (schema) names.
             raise InputPropertiesError(
-                f"invalid inputs of {component} {request.name} ({len(problems)} problem{'s' if len(problems) != 1 else ''})",
+                f"invalid inputs of {component} {request.name} ({count})",
                 [{"property_path": input_path(p.path), "reason": p.message} for p in problems],
             ) from None
 
@@ -160,10 +168,8 @@ def serve(provider: LlmdComponentProvider, engine_address: str) -> None:
         sys.stdout.flush()
         await server.wait_for_termination()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
 
 
 def main(argv: Sequence[str] | None = None) -> None:
