@@ -7,16 +7,15 @@ analyzer infers from the components' annotations and docstrings
 ``GetSchema`` to generate an SDK in the user's language, and ``Construct`` to build a component,
 whose children register with the engine exactly as a Python program's would.
 
-Which components: each provider room (:data:`llmd_infra.registry.PROVIDERS`) lists its own in
-``providers/<name>/components.py`` as ``COMPONENTS``; a room without that module hosts none yet.
+Which components: each provider room (:data:`llmd_infra.registry.PROVIDERS`) lists its own in its
+``components`` part (``providers/<name>/components.py``: ``COMPONENTS``, an SDK module read through
+:func:`llmd_infra.registry.part`); a room without that module hosts none yet.
 """
 
 import argparse
 import asyncio
 import contextlib
-import importlib
 import importlib.metadata
-import importlib.util
 import json
 import re
 import sys
@@ -33,12 +32,11 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from llmd_infra.errors import ConfigError, ProjectError
 from llmd_infra.hosting import hosted_as
-from llmd_infra.registry import PROVIDERS
+from llmd_infra.registry import PROVIDERS, part
 
 PACKAGE = "llmd-infra"
 """The Pulumi package name (the first part of every type token: ``llmd-infra:index:GkeCluster``)."""
 
-ROOMS = "llmd_infra.providers"
 PROTECT_INPUT = "protect"
 """The input of a component that protects its expensive resources (defaults to true when hosted)."""
 COMPONENTS_MODULE = "components"
@@ -57,11 +55,8 @@ def hosted_components() -> list[type[pulumi.ComponentResource]]:
     """
     found: list[type[pulumi.ComponentResource]] = []
     for provider in PROVIDERS:
-        room, module_name = f"{ROOMS}.{provider}", f"{ROOMS}.{provider}.{COMPONENTS_MODULE}"
         try:
-            if importlib.util.find_spec(room) is None or importlib.util.find_spec(module_name) is None:
-                continue
-            module = importlib.import_module(module_name)
+            module = part(provider, COMPONENTS_MODULE)
         except ModuleNotFoundError as exc:
             if (exc.name or "").startswith("llmd_infra"):
                 raise
@@ -69,6 +64,8 @@ def hosted_components() -> list[type[pulumi.ComponentResource]]:
                 f"the {provider} components need the Python package '{exc.name}', which is not installed; "
                 "install llmd-infra with every provider SDK: pip install 'llmd-infra[all]'"
             ) from None
+        if module is None:
+            continue
         found.extend(module.COMPONENTS)
     if not found:
         raise ProjectError("no provider room lists components (providers/<name>/components.py: COMPONENTS)")

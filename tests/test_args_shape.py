@@ -8,8 +8,9 @@ from pydantic import BaseModel
 from typing_extensions import Required
 
 from llmd_infra.args_shape import Exempt, args_drift
-from llmd_infra.config import addons, gke
+from llmd_infra.config import addons
 from llmd_infra.providers.gke import args
+from llmd_infra.providers.gke import config as gke
 
 GKE_EXEMPT = {
     (args.GkeClusterArgs, gke.GkeClusterConfig): Exempt(

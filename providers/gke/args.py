@@ -1,7 +1,7 @@
 """The ``GkeCluster`` arguments: the contract every Pulumi language consumes.
 
 Keys are the snake_case names of the ``llmd-infra:cluster`` config keys (see
-:mod:`llmd_infra.config.gke` for the YAML shape and every rule); the component validates them with
+:mod:`llmd_infra.providers.gke.config` for the YAML shape and every rule); the component validates them with
 the same pydantic model, so a component built from code fails exactly like a stack file would
 (``tests/test_args_shape.py`` keeps these TypedDicts and the models from drifting apart).
 
