@@ -35,7 +35,7 @@ from llmd_infra.hosting import hosted_as
 from llmd_infra.registry import PROVIDERS, part
 
 PACKAGE = "llmd-infra"
-"""The Pulumi package name (the first part of every type token: ``llmd-infra:index:GkeCluster``)."""
+"""The Pulumi package name (the first part of every type token: ``llmd-infra:index:<Name>``)."""
 
 PROTECT_INPUT = "protect"
 """The input of a component that protects its expensive resources (defaults to true when hosted)."""
@@ -140,7 +140,7 @@ class _Servicer(ProviderServicer):
 
 
 def input_path(problem_path: str) -> str:
-    """``GkeCluster x:accelerator_pools[0].machine_type`` → ``acceleratorPools[0].machineType``.
+    """``<Component> x:system_pool.disk_size_gb`` → ``systemPool.diskSizeGb``.
 
     A component's :class:`~llmd_infra.errors.ConfigError` names keys as the caller passed them,
     after a ``<Component> <name>:`` prefix; another language passed the schema's camelCase names.

@@ -1,8 +1,8 @@
 """Which type token a component registers: its own in Python, the package's when another language builds it.
 
-A Python program registers ``GkeCluster`` as ``llmd-infra:gke:GkeCluster``. A TypeScript, Go, C#,
-Java or YAML program builds it through the ``llmd-infra`` component provider
-(:mod:`llmd_infra.component_provider`), whose schema calls it ``llmd-infra:index:GkeCluster`` (the
+A Python program registers a provider's cluster component as ``llmd-infra:<provider>:<Name>``. A
+TypeScript, Go, C#, Java or YAML program builds it through the ``llmd-infra`` component provider
+(:mod:`llmd_infra.component_provider`), whose schema calls it ``llmd-infra:index:<Name>`` (the
 SDK's analyzer puts every component in the ``index`` module); there the component registers under
 the token the engine asked for, so the resource in the state has the type of the generated SDK's class.
 
