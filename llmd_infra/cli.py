@@ -210,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     stacks.add_argument("--project-dir", metavar="DIR")
     stacks.set_defaults(handler=_cmd_stacks)
 
+    from llmd_infra.preflight.cli import add_parser as add_node_check
+
+    add_node_check(sub)
     schema_cli.add_parser(sub)
     return parser
 
