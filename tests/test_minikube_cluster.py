@@ -118,6 +118,7 @@ def test_kubeconfig_command() -> None:
         assert kube.inputs["triggers"][1] == start_command(cfg())
         assert kube.property_dependencies["triggers"] == [profile.urn]
     assert plan(preview=False).named("llmd-kubeconfig").inputs["triggers"][0] == "llmd-profile-id"
+    assert plan(preview=False).named("llmd-k8s").inputs["clusterIdentifier"] == "llmd-profile-id"
 
 
 def test_kubeconfig_is_secret_everywhere_and_feeds_the_provider() -> None:
@@ -129,6 +130,9 @@ def test_kubeconfig_is_secret_everywhere_and_feeds_the_provider() -> None:
         provider = p.named("llmd-k8s")
         assert isinstance(provider.inputs["kubeconfig"], Secret)
         assert provider.property_dependencies["kubeconfig"] == [p.named("llmd-kubeconfig").urn]
+        # Replaced exactly when the profile is (its id), so the add-ons are re-created in a new profile.
+        assert provider.property_dependencies["clusterIdentifier"] == [p.named("llmd-profile").urn]
+        assert provider.inputs["deleteUnreachable"] == "true"
         assert component.outputs["clusterName"] == "llmd"
         assert component.outputs["kubeconfigPath"] == "$HOME/.llmd-infra/minikube/llmd.kubeconfig"
 

@@ -176,7 +176,14 @@ class MinikubeCluster(pulumi.ComponentResource):
         self.kubeconfig_path = kubeconfig_file(config.name)
         self.cluster_name = pulumi.Output.from_input(config.name)
         self.accelerator_pools = pulumi.Output.from_input([accelerator_summary(config)])
-        self.k8s_provider = k8s.Provider(f"{name}-k8s", k8s.ProviderArgs(kubeconfig=self.kubeconfig), opts=child)
+        # The provider is replaced exactly when the profile is (a new id): everything it manages is then
+        # re-created in the new, empty cluster instead of being assumed present. A profile removed outside
+        # Pulumi (minikube delete) is unreachable; its objects then leave the state instead of blocking it.
+        self.k8s_provider = k8s.Provider(
+            f"{name}-k8s",
+            k8s.ProviderArgs(kubeconfig=self.kubeconfig, cluster_identifier=self.profile.id, delete_unreachable=True),
+            opts=child,
+        )
 
         # --- add-ons (after the profile; the only node carries the GPUs) -----------------------------
         addon_opts = pulumi.ResourceOptions(parent=self, provider=self.k8s_provider, depends_on=[self.system_pool])
