@@ -10,9 +10,8 @@ import pulumi
 import pytest
 
 from llmd_infra import pins
-from llmd_infra.config.addons import AddonsConfig
 from llmd_infra.config.base import validate_model
-from llmd_infra.config.stack import StackSettings
+from llmd_infra.config.stack import StackSettings, settings_from_values
 from llmd_infra.errors import ConfigError
 from llmd_infra.plan.engine import run_callable
 from llmd_infra.plan.graph import Plan, PlannedResource
@@ -79,7 +78,9 @@ def test_prerequisite_check() -> None:
     check = p.named("llmd-prerequisites")
     assert check.inputs == {
         "create": PREREQUISITES,
-        "environment": {"LLMD_INFRA_ACCELERATOR": "L40S", "LLMD_INFRA_ACCELERATOR_COUNT": "4"},
+        "environment": {
+            "LLMD_INFRA_PROFILE": "llmd", "LLMD_INFRA_ACCELERATOR": "L40S", "LLMD_INFRA_ACCELERATOR_COUNT": "4"
+        },
         "triggers": [start_command(cfg())],
     }
     assert check.protect is False
@@ -117,8 +118,11 @@ def test_kubeconfig_command() -> None:
         # Re-created with the profile (its id) and after every other minikube start (its command).
         assert kube.inputs["triggers"][1] == start_command(cfg())
         assert kube.property_dependencies["triggers"] == [profile.urn]
-    assert plan(preview=False).named("llmd-kubeconfig").inputs["triggers"][0] == "llmd-profile-id"
-    assert plan(preview=False).named("llmd-k8s").inputs["clusterIdentifier"] == "llmd-profile-id"
+    updated = plan(preview=False)
+    profile_id = updated.named("llmd-profile").id
+    assert profile_id and profile_id.startswith("llmd-profile")
+    assert updated.named("llmd-kubeconfig").inputs["triggers"][0] == profile_id
+    assert updated.named("llmd-k8s").inputs["clusterIdentifier"] == profile_id
 
 
 def test_kubeconfig_is_secret_everywhere_and_feeds_the_provider() -> None:
@@ -134,7 +138,6 @@ def test_kubeconfig_is_secret_everywhere_and_feeds_the_provider() -> None:
         assert provider.property_dependencies["clusterIdentifier"] == [p.named("llmd-profile").urn]
         assert provider.inputs["deleteUnreachable"] == "true"
         assert component.outputs["clusterName"] == "llmd"
-        assert component.outputs["kubeconfigPath"] == "$HOME/.llmd-infra/minikube/llmd.kubeconfig"
 
 
 def test_accelerator_pool_summary_is_the_declared_host() -> None:
@@ -246,28 +249,44 @@ def test_bad_args_fail_before_any_resource() -> None:
     assert info.value.plan is not None and info.value.plan.resources == []
 
 
-def run_settings(addons: dict[str, Any], protect: bool | None = None) -> Plan:
-    settings = StackSettings.model_construct(
-        cluster=cfg(),  # type: ignore[arg-type]  # the stack union gains minikube with the rooms
-        addons=validate_model(AddonsConfig, addons, "llmd-infra:addons"), protect=protect
-    )
-    return run_callable(lambda: cluster_from_config(settings), stack="minikube")
+def stack_settings(addons: dict[str, Any] | None = None, **cluster: Any) -> StackSettings:
+    data = {"provider": "minikube", "name": "llmd", "accelerator": "L40S", "acceleratorCount": 4, **cluster}
+    values = {"llmd-infra:cluster": json.dumps(data)}
+    if addons is not None:
+        values["llmd-infra:addons"] = json.dumps(addons)
+    return settings_from_values(values, "Pulumi.minikube.yaml")
 
 
-def test_unused_addon_sections_are_refused() -> None:
+def test_unused_addon_sections_are_refused_when_the_settings_load() -> None:
     with pytest.raises(ConfigError) as info:
-        run_settings({"gpuOperator": {"enabled": True}, "nfd": {}})
+        stack_settings({"gpuOperator": {"enabled": True}, "nfd": {}, "lws": {"enabled": True}})
     assert [str(p) for p in info.value.problems] == [
         "llmd-infra:addons.gpuOperator: not used by the minikube provider: minikube --gpus all enables NVIDIA's "
         "device plugin itself, on the host's driver and container toolkit; remove this key",
         "llmd-infra:addons.nfd: not used by the minikube provider: no add-on on minikube needs Node Feature "
         "Discovery; remove this key",
     ]
-    assert info.value.plan is not None and info.value.plan.resources == []
+
+
+def test_stack_settings_pick_the_minikube_model_and_report_its_paths() -> None:
+    settings = stack_settings()
+    assert isinstance(settings.cluster, MinikubeClusterConfig)
+    assert settings.protect_for("minikube") is False
+    with pytest.raises(ConfigError) as info:
+        stack_settings(memory="1g", acceleratorCount=0)
+    assert [str(p) for p in info.value.problems] == [
+        "llmd-infra:cluster.memory: memory '1g' is 1024 MiB, less than the 1800 MiB Kubernetes needs under minikube",
+        "llmd-infra:cluster.acceleratorCount: Input should be greater than or equal to 1 (got 0)",
+    ]
 
 
 def test_stack_entry_point_is_unprotected_unless_asked() -> None:
-    p = run_settings({"lws": {"enableDisaggregatedSet": True}})
+    def run(settings: StackSettings) -> Plan:
+        return run_callable(lambda: cluster_from_config(settings), stack="minikube")
+
+    p = run(stack_settings({"lws": {"enableDisaggregatedSet": True}}))
     assert p.named("llmd-profile").protect is False
     assert p.named("llmd-lws").inputs["enableDisaggregatedSet"] is True
-    assert run_settings({}, protect=True).named("llmd-profile").protect is True
+    cluster = json.dumps(stack_settings().cluster.model_dump(by_alias=True))
+    protected = settings_from_values({"llmd-infra:cluster": cluster, "llmd-infra:protect": "true"})
+    assert run(protected).named("llmd-profile").protect is True

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from llmd_infra.config.base import validate_model
-from llmd_infra.policy.common import LOCAL_COMMAND, Resource
+from llmd_infra.policy.common import Resource
 from llmd_infra.policy.requirements import check_kubernetes_version
 from llmd_infra.providers.minikube.commands import (
     MISSING,
@@ -29,6 +29,7 @@ from llmd_infra.providers.minikube.commands import (
     start_triggers,
 )
 from llmd_infra.providers.minikube.config import MinikubeClusterConfig
+from llmd_infra.providers.minikube.resources import LOCAL_COMMAND
 
 TOOLS = ("grep", "cat", "mv", "mkdir", "rm", "mktemp", "chmod")
 KUBECONFIG = "$HOME/.llmd-infra/minikube/llmd.kubeconfig"
@@ -158,7 +159,8 @@ def missing(stderr: str) -> list[str]:
 def test_prerequisites_met(host: Host) -> None:
     host.gpu_host()
     result = check(host)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "llmd-infra: minikube host prerequisites met\n", "")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "llmd-infra: minikube host prerequisites met for profile llmd\n"
 
 
 def test_prerequisites_name_everything_missing_and_how_to_install_it(host: Host) -> None:

@@ -14,15 +14,14 @@ from typing import Any, cast
 import pulumi
 import pulumi_command as command
 import pulumi_kubernetes as k8s
-from pydantic.alias_generators import to_snake
 
 from llmd_infra.addons import GatewayApiCrds, LeaderWorkerSet
+from llmd_infra.addons.wiring import addon_options, install_shared_addons
 from llmd_infra.catalog.types import RdmaKind
 from llmd_infra.config.addons import GatewayApiCrdsConfig, LwsConfig
 from llmd_infra.config.base import validate_model
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
-from llmd_infra.errors import ConfigError, Problem
 from llmd_infra.providers.minikube.args import MinikubeClusterArgs
 from llmd_infra.providers.minikube.commands import (
     PREREQUISITES,
@@ -38,16 +37,6 @@ from llmd_infra.providers.minikube.kubeconfig import profile_kubeconfig
 TYPE = "llmd-infra:minikube:MinikubeCluster"
 MACHINE_TYPE = "minikube"
 """``machineType`` of the accelerator pool summary: the node is the minikube container on the host."""
-
-UNUSED_ADDONS = {
-    "gpuOperator": "minikube --gpus all enables NVIDIA's device plugin itself, on the host's driver and container "
-    "toolkit",
-    "networkOperator": "a single host has no inter-node RDMA network to manage",
-    "draDriver": "minikube exposes the GPUs through its NVIDIA device plugin add-on",
-    "amdGpuOperator": "this provider runs minikube with NVIDIA GPUs (--gpus all)",
-    "nfd": "no add-on on minikube needs Node Feature Discovery",
-}
-"""``llmd-infra:addons`` sections the minikube provider does not install, and why (setting one is an error)."""
 
 _ADDON_KEYS = ("lws", "gateway_crds")
 
@@ -74,14 +63,7 @@ def args_from_settings(settings: StackSettings) -> MinikubeClusterArgs:
     cluster = cast(MinikubeClusterConfig, settings.cluster)
     data = cluster.model_dump(exclude_none=True, exclude={"provider", "name"})
     data["profile"] = cluster.name
-    addons = settings.addons
-    unused = [
-        Problem(f"llmd-infra:addons.{key}", f"not used by the minikube provider: {why}; remove this key")
-        for key, why in UNUSED_ADDONS.items()
-        if to_snake(key) in addons.model_fields_set
-    ]
-    if unused:
-        raise ConfigError(unused, f"Pulumi.{pulumi.get_stack()}.yaml")
+    addons = settings.addons  # sections the room refuses (config.ADDONS) were rejected when the settings loaded
     data["lws"] = addons.lws.model_dump()
     data["gateway_crds"] = addons.gateway_api_crds.model_dump()
     return cast(MinikubeClusterArgs, data)
@@ -174,6 +156,8 @@ class MinikubeCluster(pulumi.ComponentResource):
         self.system_pool = self.profile
         self.kubeconfig_command, self.kubeconfig = profile_kubeconfig(name, config.name, self.profile, start, self)
         self.kubeconfig_path = kubeconfig_file(config.name)
+        """Where the kubeconfig file is, as the shell writes it (``$HOME/...``); not an output: the policy
+        pack treats every output named like a kubeconfig as one, and a path is no secret."""
         self.cluster_name = pulumi.Output.from_input(config.name)
         self.accelerator_pools = pulumi.Output.from_input([accelerator_summary(config)])
         # The provider is replaced exactly when the profile is (a new id): everything it manages is then
@@ -186,35 +170,22 @@ class MinikubeCluster(pulumi.ComponentResource):
         )
 
         # --- add-ons (after the profile; the only node carries the GPUs) -----------------------------
-        addon_opts = pulumi.ResourceOptions(parent=self, provider=self.k8s_provider, depends_on=[self.system_pool])
-        self.lws: LeaderWorkerSet | None = None
-        if lws.enabled:
-            self.lws = LeaderWorkerSet(
-                f"{name}-lws",
-                {"version": lws.version, "enable_disaggregated_set": lws.enable_disaggregated_set, "protect": protect},
-                addon_opts,
-            )
-        self.gateway_crds: GatewayApiCrds | None = None
-        if gateway.enabled:
-            self.gateway_crds = GatewayApiCrds(
-                f"{name}-gateway-crds",
-                {
-                    "platform": "minikube",
-                    "cluster_version": config.kubernetes_version,
-                    "gateway_api_version": gateway.gateway_api_version,
-                    "gaie_version": gateway.gaie_version,
-                    "install_gateway_api": gateway.install_gateway_api,
-                    "install_inference_extension": gateway.install_inference_extension,
-                    "protect": protect,
-                },
-                addon_opts,
-            )
+        self.lws: LeaderWorkerSet | None
+        self.gateway_crds: GatewayApiCrds | None
+        self.lws, self.gateway_crds = install_shared_addons(
+            name,
+            lws=lws,
+            gateway_crds=gateway,
+            platform="minikube",
+            protect=protect,
+            opts=addon_options(self, self.k8s_provider, self.system_pool),
+            cluster_version=config.kubernetes_version,
+        )
 
         outputs: dict[str, Any] = {
             "kubeconfig": self.kubeconfig,
             "clusterName": self.cluster_name,
             "acceleratorPools": self.accelerator_pools,
-            "kubeconfigPath": self.kubeconfig_path,
         }
         assert set(CLUSTER_OUTPUTS) <= set(outputs)
         self.register_outputs(outputs)
@@ -227,4 +198,4 @@ def cluster_from_config(settings: StackSettings, opts: pulumi.ResourceOptions | 
     return MinikubeCluster(cast(MinikubeClusterConfig, settings.cluster).name, args, opts)
 
 
-__all__ = ["MACHINE_TYPE", "TYPE", "UNUSED_ADDONS", "MinikubeCluster", "accelerator_summary", "cluster_from_config"]
+__all__ = ["MACHINE_TYPE", "TYPE", "MinikubeCluster", "accelerator_summary", "cluster_from_config"]

@@ -18,6 +18,8 @@ and tests run them against stub binaries. Facts about minikube come from its sou
 
 from __future__ import annotations
 
+import re
+
 from llmd_infra.providers.minikube.config import MinikubeClusterConfig
 from llmd_infra.providers.minikube.host import KUBECONFIG_DIR, kubeconfig_file
 
@@ -25,6 +27,8 @@ DRIVER = "docker"
 CONTAINER_RUNTIME = "docker"
 GPUS = "all"
 
+PROFILE_ENV = "LLMD_INFRA_PROFILE"
+"""Environment variable of the prerequisite check carrying the profile whose host it checks."""
 ACCELERATOR_ENV = "LLMD_INFRA_ACCELERATOR"
 """Environment variable of the prerequisite check carrying the declared GPU family."""
 ACCELERATOR_COUNT_ENV = "LLMD_INFRA_ACCELERATOR_COUNT"
@@ -68,16 +72,21 @@ fi
 harden="$(sysctl -n net.core.bpf_jit_harden 2>/dev/null || echo 0)"
 [ "$harden" = 0 ] || missing "net.core.bpf_jit_harden=0 for minikube GPUs (it is $harden); run: \
 echo net.core.bpf_jit_harden=0 | sudo tee -a /etc/sysctl.conf && sudo sysctl -p"
-[ "$status" = 0 ] && echo "llmd-infra: minikube host prerequisites met"
+[ "$status" = 0 ] && echo "llmd-infra: minikube host prerequisites met for profile ${PROFILE_ENV}"
 exit "$status"
 """
 """The host check (POSIX sh). It names every missing piece and how to get it, then exits 1; the GPU count
-it compares against comes from the declared config through the command's environment."""
+it compares against comes from the declared config through the command's environment, which also makes
+the command the policy pack's record of the declared host (``resources.py``)."""
 
 
 def prerequisites_environment(config: MinikubeClusterConfig) -> dict[str, str]:
-    """The declared GPUs, handed to :data:`PREREQUISITES`."""
-    return {ACCELERATOR_ENV: config.accelerator, ACCELERATOR_COUNT_ENV: str(config.accelerator_count)}
+    """The profile and its declared GPUs, handed to :data:`PREREQUISITES`."""
+    return {
+        PROFILE_ENV: config.name,
+        ACCELERATOR_ENV: config.accelerator,
+        ACCELERATOR_COUNT_ENV: str(config.accelerator_count),
+    }
 
 
 def start_flags(config: MinikubeClusterConfig) -> list[str]:
@@ -99,6 +108,17 @@ def start_command(config: MinikubeClusterConfig) -> str:
         f'mkdir -p "{KUBECONFIG_DIR}" && KUBECONFIG="{kubeconfig_file(config.name)}" '
         f"minikube start {' '.join(start_flags(config))}"
     )
+
+
+_VERSION_FLAG = re.compile(r"--kubernetes-version[= ]+[\"']?(v?[0-9][^\s\"']*)")
+
+
+def start_version(command: str | None) -> str | None:
+    """The ``--kubernetes-version`` of a ``minikube start`` command line (any spelling), else ``None``."""
+    if not command or "minikube" not in command:
+        return None
+    match = _VERSION_FLAG.search(command)
+    return match.group(1) if match else None
 
 
 def start_triggers(config: MinikubeClusterConfig) -> list[str]:
@@ -152,10 +172,12 @@ __all__ = [
     "GPUS",
     "MISSING",
     "PREREQUISITES",
+    "PROFILE_ENV",
     "delete_command",
     "kubeconfig_command",
     "prerequisites_environment",
     "start_command",
     "start_flags",
     "start_triggers",
+    "start_version",
 ]

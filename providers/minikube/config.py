@@ -22,13 +22,14 @@ Nothing here imports an SDK: the config validates before any provider package is
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
 from llmd_infra.catalog.accelerators import ACCELERATOR_FAMILIES, accelerator_family
 from llmd_infra.catalog.types import Vendor
-from llmd_infra.config.base import LlmdModel
+from llmd_infra.config.addons import AddonSupport
+from llmd_infra.config.base import ClusterConfigBase
 from llmd_infra.requirements import KUBERNETES_VERSION
 from llmd_infra.versions import Version, parse_version
 
@@ -79,8 +80,11 @@ def memory_mib(value: str) -> int | None:
     return int(int(match.group(1)) * _MIB_PER_UNIT[unit])
 
 
-class MinikubeClusterConfig(LlmdModel):
+class MinikubeClusterConfig(ClusterConfigBase):
     """``llmd-infra:cluster`` for ``provider: minikube``: one GPU host, one node, one profile."""
+
+    disposable: ClassVar[bool] = True
+    """A minikube profile is local and disposable: not protected unless ``llmd-infra:protect`` says so."""
 
     provider: Literal["minikube"]
     name: str = Field(description="The minikube profile (``minikube -p <name>``) and kubeconfig context.")
@@ -187,8 +191,22 @@ class MinikubeClusterConfig(LlmdModel):
 ClusterConfig = MinikubeClusterConfig
 """The room's config model under the name the core's discriminated union collects."""
 
+ADDONS = AddonSupport(
+    installs=frozenset({"lws", "gatewayApiCrds"}),
+    refuses={
+        "gpuOperator": "minikube --gpus all enables NVIDIA's device plugin itself, on the host's driver and container "
+        "toolkit",
+        "networkOperator": "a single host has no inter-node RDMA network to manage",
+        "draDriver": "minikube exposes the GPUs through its NVIDIA device plugin add-on",
+        "amdGpuOperator": "this provider runs minikube with NVIDIA GPUs (--gpus all)",
+        "nfd": "no add-on on minikube needs Node Feature Discovery",
+    },
+)
+"""``llmd-infra:addons`` sections the minikube provider installs, and the ones it refuses with the reason."""
+
 
 __all__ = [
+    "ADDONS",
     "DEFAULT_KUBERNETES_VERSION",
     "MIN_CPUS",
     "MIN_MEMORY_MIB",
