@@ -97,3 +97,21 @@ def test_the_gpus_have_a_driver_path_without_an_operator() -> None:
     res = prerequisites("L40S")
     stack = [StackResource(res.type, res.name, res.urn, res.props)]
     assert check_gpu_driver_path(stack, {}) == []
+
+
+def test_sdk_free_parts_import_no_sdk() -> None:
+    """Config, catalog, resources, fakes, commands and host load without pulumi_command (or any cloud SDK)."""
+    import subprocess
+    import sys
+
+    parts = ("config", "catalog", "resources", "fakes", "commands", "host")
+    code = (
+        "import importlib, sys\n"
+        f"for p in {parts!r}: importlib.import_module('llmd_infra.providers.minikube.' + p)\n"
+        "import llmd_infra.providers.minikube\n"
+        "bad = [m for m in ('pulumi_command', 'pulumi_kubernetes', 'pulumi_gcp', 'pulumi_aws', 'pulumi_digitalocean')"
+        " if m in sys.modules]\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
