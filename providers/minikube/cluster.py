@@ -23,6 +23,7 @@ from llmd_infra.config.base import validate_model
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.providers.minikube.args import MinikubeClusterArgs
+from llmd_infra.providers.minikube.catalog import HOST
 from llmd_infra.providers.minikube.commands import (
     PREREQUISITES,
     delete_command,
@@ -35,8 +36,9 @@ from llmd_infra.providers.minikube.host import is_downgrade, kubeconfig_file, re
 from llmd_infra.providers.minikube.kubeconfig import profile_kubeconfig
 
 TYPE = "llmd-infra:minikube:MinikubeCluster"
-MACHINE_TYPE = "minikube"
-"""``machineType`` of the accelerator pool summary: the node is the minikube container on the host."""
+MACHINE_TYPE = HOST
+"""``machineType`` of the accelerator pool summary: the node is the minikube container on the host (the
+catalog's one row, whose host facts are unknown)."""
 
 _ADDON_KEYS = ("lws", "gateway_crds")
 
