@@ -208,6 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     stacks = sub.add_parser("stacks", help="list the ready stacks of the project")
     stacks.add_argument("--project-dir", metavar="DIR")
     stacks.set_defaults(handler=_cmd_stacks)
+
+    from llmd_infra.preflight.cli import add_parser as add_node_check
+
+    add_node_check(sub)
     return parser
 
 
