@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from llmd_infra import requirements as reqs
+from llmd_infra import schema_cli
 from llmd_infra.errors import LlmdInfraError, ProgramError, ProjectError
 
 EXIT_OK = 0
@@ -212,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     from llmd_infra.preflight.cli import add_parser as add_node_check
 
     add_node_check(sub)
+    schema_cli.add_parser(sub)
     return parser
 
 
