@@ -191,7 +191,7 @@ def test_addons_can_be_turned_off() -> None:
 
 
 def test_flags_reach_the_start_command() -> None:
-    args: MinikubeClusterArgs = {**ARGS, "profile": "gpu-dev", "kubernetes_version": "1.33.5", "cpus": 32,
+    args: MinikubeClusterArgs = {**ARGS, "profile": "gpu-dev", "kubernetes_version": "1.33.5", "cpus": "32",
                                  "memory": "196g"}
     profile = plan(args).named("llmd-profile")
     assert profile.inputs["create"] == (
@@ -238,10 +238,10 @@ def test_protect_defaults_off_and_follows_args_then_opts() -> None:
 
 def test_bad_args_fail_before_any_resource() -> None:
     with pytest.raises(ConfigError) as info:
-        plan({"accelerator": "MI300X", "accelerator_count": 0, "cpus": 1})
+        plan({"accelerator": "MI300X", "accelerator_count": 0, "cpus": "1"})
     assert [str(p) for p in info.value.problems] == [
-        "MinikubeCluster llmd:cpus: cpus must be an integer >= 2 (minikube refuses fewer) or one of max, no-limit "
-        "(got 1)",
+        "MinikubeCluster llmd:cpus: cpus must be a number >= 2 (minikube refuses fewer) or one of max, no-limit "
+        "(got '1')",
         "MinikubeCluster llmd:accelerator: 'MI300X' is a amd accelerator; minikube --gpus all with the NVIDIA "
         "Container Toolkit serves NVIDIA GPUs only; allowed: " + ", ".join(nvidia_families()),
         "MinikubeCluster llmd:accelerator_count: Input should be greater than or equal to 1 (got 0)",

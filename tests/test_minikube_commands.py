@@ -222,7 +222,7 @@ def test_start_and_delete_use_the_profile_kubeconfig(host: Host) -> None:
     assert host.run(start_command(c)).returncode == 0
     assert host.calls() == [
         f"minikube KUBECONFIG={file} start -p llmd --driver docker --container-runtime docker --gpus all "
-        "--kubernetes-version=v1.34.0 --cpus 8 --memory 65536mb"
+        "--kubernetes-version=v1.34.0 --cpus 8 --memory 65536"
     ]
     assert file.parent.is_dir()
     file.write_text("kubeconfig")

@@ -106,21 +106,23 @@ def test_reserved_profile() -> None:
     ]
 
 
-@pytest.mark.parametrize(("cpus", "flag"), [(2, "2"), (48, "48"), ("max", "max"), ("no-limit", "no-limit")])
+@pytest.mark.parametrize(
+    ("cpus", "flag"), [(2, "2"), (48, "48"), ("16", "16"), ("max", "max"), ("no-limit", "no-limit")]
+)
 def test_cpus(cpus: int | str, flag: str) -> None:
     assert config(cpus=cpus).cpus_flag() == flag
 
 
-@pytest.mark.parametrize("cpus", [1, 0, "all"])
-def test_bad_cpus(cpus: Any) -> None:
+@pytest.mark.parametrize(("cpus", "shown"), [(1, "'1'"), (0, "'0'"), ("all", "'all'"), ("-4", "'-4'")])
+def test_bad_cpus(cpus: Any, shown: str) -> None:
     assert problems(cpus=cpus) == [
-        f"{P}cpus: cpus must be an integer >= 2 (minikube refuses fewer) or one of max, no-limit (got {cpus!r})"
+        f"{P}cpus: cpus must be a number >= 2 (minikube refuses fewer) or one of max, no-limit (got {shown})"
     ]
 
 
 @pytest.mark.parametrize(
     ("memory", "flag"),
-    [(65536, "65536mb"), ("196g", "196g"), ("196GB", "196gb"), ("200000m", "200000m"), ("max", "max"),
+    [(65536, "65536"), ("196g", "196g"), ("196GB", "196gb"), ("200000m", "200000m"), ("max", "max"),
      ("no-limit", "no-limit")],
 )
 def test_memory(memory: int | str, flag: str) -> None:
@@ -129,14 +131,14 @@ def test_memory(memory: int | str, flag: str) -> None:
 
 def test_bad_memory() -> None:
     assert problems(memory="lots") == [
-        f"{P}memory: memory must be MiB as an integer, a size like 65536m or 64g, or one of max, no-limit "
+        f"{P}memory: memory must be MB as a number, a size like 65536m or 64g, or one of max, no-limit "
         "(got 'lots')"
     ]
     assert problems(memory="1g") == [
         f"{P}memory: memory '1g' is 1024 MiB, less than the 1800 MiB Kubernetes needs under minikube"
     ]
     assert problems(memory=1024) == [
-        f"{P}memory: memory 1024 is 1024 MiB, less than the 1800 MiB Kubernetes needs under minikube"
+        f"{P}memory: memory '1024' is 1024 MiB, less than the 1800 MiB Kubernetes needs under minikube"
     ]
 
 
@@ -150,3 +152,25 @@ def test_unknown_key_lists_allowed_keys() -> None:
         f"{P}gpus: unknown key 'gpus'; allowed keys: provider, name, kubernetesVersion, cpus, memory, accelerator, "
         "acceleratorCount"
     ]
+
+
+def test_args_and_model_have_one_shape() -> None:
+    """The component's TypedDicts (a package schema's source) and the models validating them agree."""
+    from llmd_infra.args_shape import Exempt, args_drift
+    from llmd_infra.config.addons import GatewayApiCrdsConfig, LwsConfig
+    from llmd_infra.providers.minikube import args
+
+    exempt = {
+        (args.MinikubeClusterArgs, MinikubeClusterConfig): Exempt(
+            args_only={
+                "profile": "the model's name, defaulted to the component's resource name",
+                "protect": "a component option, not stack config (llmd-infra:protect)",
+                "lws": "llmd-infra:addons.lws (LwsConfig)",
+                "gateway_crds": "llmd-infra:addons.gatewayApiCrds (GatewayApiCrdsConfig)",
+            },
+            model_only={"provider": "the stack file's discriminator", "name": "args key profile"},
+        )
+    }
+    assert args_drift(args.MinikubeClusterArgs, MinikubeClusterConfig, exempt) == []
+    assert args_drift(args.MinikubeLws, LwsConfig) == []
+    assert args_drift(args.MinikubeGatewayCrds, GatewayApiCrdsConfig) == []

@@ -1,16 +1,21 @@
-"""The ``MinikubeCluster`` arguments: the contract other Pulumi languages will consume.
+"""The ``MinikubeCluster`` arguments: the contract every Pulumi language would consume.
 
 Keys are the snake_case names of the ``llmd-infra:cluster`` config keys (see
 :mod:`llmd_infra.providers.minikube.config` for the YAML shape and every rule); the component validates
-them with the same pydantic model, so a component built from code fails exactly like a stack file would.
+them with the same pydantic model, so a component built from code fails exactly like a stack file would
+(``tests/test_minikube_config.py`` keeps these TypedDicts and the models from drifting apart).
+
+Written as the package schema's analyzer reads them (see ``providers/gke/args.py``): no
+``from __future__ import annotations``, ``typing.TypedDict``, and type names unique across providers
+(the ``Minikube`` prefix); ``LwsArgs``/``GatewayCrdsArgs`` stay as aliases.
 """
 
-from __future__ import annotations
+from typing import TypedDict
 
-from typing_extensions import Required, TypedDict
+from typing_extensions import Required
 
 
-class LwsArgs(TypedDict, total=False):
+class MinikubeLws(TypedDict, total=False):
     """LeaderWorkerSet add-on."""
 
     enabled: bool
@@ -21,7 +26,7 @@ class LwsArgs(TypedDict, total=False):
     """Install the DisaggregatedSet webhook (LWS >= 0.11; default false)."""
 
 
-class GatewayCrdsArgs(TypedDict, total=False):
+class MinikubeGatewayCrds(TypedDict, total=False):
     """Gateway API + Inference Extension CRDs (minikube installs neither)."""
 
     enabled: bool
@@ -48,17 +53,21 @@ class MinikubeClusterArgs(TypedDict, total=False):
     kubernetes_version: str
     """``--kubernetes-version``, an exact ``vMAJOR.MINOR.PATCH`` >= llm-d's minimum (default: the pinned one).
     A newer version upgrades the profile in place; an older one replaces it (delete, then start)."""
-    cpus: int | str
-    """``--cpus``: an integer >= 2, ``max`` or ``no-limit`` (default). A change replaces the profile."""
-    memory: int | str
-    """``--memory``: MiB, ``<n>m``/``<n>g``, ``max`` or ``no-limit`` (default). A change replaces the profile."""
-    lws: LwsArgs
+    cpus: str
+    """``--cpus``: a number >= 2 (``"16"``), ``max`` or ``no-limit`` (default). A change replaces the profile."""
+    memory: str
+    """``--memory``: MB (``"65536"``), ``<n>m``/``<n>g``, ``max`` or ``no-limit`` (default); at least 1800 MiB.
+    A change replaces the profile."""
+    lws: MinikubeLws
     """LeaderWorkerSet add-on."""
-    gateway_crds: GatewayCrdsArgs
+    gateway_crds: MinikubeGatewayCrds
     """Gateway API / GAIE CRDs."""
     protect: bool
     """Pulumi ``protect`` on the minikube profile (default: the ``opts.protect`` passed to the component,
     else false — a minikube profile is disposable)."""
 
 
-__all__ = ["GatewayCrdsArgs", "LwsArgs", "MinikubeClusterArgs"]
+LwsArgs = MinikubeLws
+GatewayCrdsArgs = MinikubeGatewayCrds
+
+__all__ = ["GatewayCrdsArgs", "LwsArgs", "MinikubeClusterArgs", "MinikubeGatewayCrds", "MinikubeLws"]

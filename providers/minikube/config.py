@@ -6,8 +6,8 @@ YAML shape (camelCase keys)::
       provider: minikube
       name: llmd                   # the minikube profile (required)
       kubernetesVersion: v1.34.0   # an exact release; >= llm-d's minimum (default below)
-      cpus: no-limit               # an integer >= 2, "max" or "no-limit" (default: no-limit)
-      memory: no-limit             # MiB as an integer, "<n>m"/"<n>g", "max" or "no-limit" (default: no-limit)
+      cpus: no-limit               # a number >= 2, "max" or "no-limit" (default: no-limit)
+      memory: no-limit             # MB as a number, "<n>m"/"<n>g", "max" or "no-limit" (default: no-limit)
       accelerator: L40S            # the host's NVIDIA GPU family (required)
       acceleratorCount: 4          # how many of them the host has (required)
 
@@ -91,8 +91,8 @@ class MinikubeClusterConfig(ClusterConfigBase):
     kubernetes_version: str = Field(
         default=DEFAULT_KUBERNETES_VERSION, description="``--kubernetes-version`` (an exact vMAJOR.MINOR.PATCH)."
     )
-    cpus: int | str = Field(default="no-limit", description="``--cpus``: an integer >= 2, max or no-limit.")
-    memory: int | str = Field(default="no-limit", description="``--memory``: MiB, <n>m, <n>g, max or no-limit.")
+    cpus: str = Field(default="no-limit", description="``--cpus``: a number >= 2, max or no-limit.")
+    memory: str = Field(default="no-limit", description="``--memory``: MB as a number, <n>m, <n>g, max or no-limit.")
     accelerator: str = Field(description="The host's NVIDIA GPU family (catalog name or alias).")
     accelerator_count: int = Field(ge=1, description="GPUs of that family on the host.")
 
@@ -125,39 +125,38 @@ class MinikubeClusterConfig(ClusterConfigBase):
             )
         return f"v{version}"
 
+    @field_validator("cpus", "memory", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: object) -> object:
+        """``cpus: 16`` in YAML is the flag value ``16``: numbers become their decimal text."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
     @field_validator("cpus")
     @classmethod
-    def _cpus(cls, value: int | str) -> int | str:
-        if isinstance(value, str) and value in RESOURCE_KEYWORDS:
-            return value
-        if isinstance(value, int) and not isinstance(value, bool) and value >= MIN_CPUS:
+    def _cpus(cls, value: str) -> str:
+        if value in RESOURCE_KEYWORDS or (value.isdigit() and int(value) >= MIN_CPUS):
             return value
         raise ValueError(
-            f"cpus must be an integer >= {MIN_CPUS} (minikube refuses fewer) or one of "
+            f"cpus must be a number >= {MIN_CPUS} (minikube refuses fewer) or one of "
             f"{', '.join(RESOURCE_KEYWORDS)} (got {value!r})"
         )
 
     @field_validator("memory")
     @classmethod
-    def _memory(cls, value: int | str) -> int | str:
-        if isinstance(value, str) and value in RESOURCE_KEYWORDS:
+    def _memory(cls, value: str) -> str:
+        if value in RESOURCE_KEYWORDS:
             return value
-        if isinstance(value, bool):
-            mib = None
-        elif isinstance(value, int):
-            mib = value
-        else:
-            mib = memory_mib(value)
+        mib = memory_mib(value)
         if mib is None:
             raise ValueError(
-                f"memory must be MiB as an integer, a size like 65536m or 64g, or one of "
+                f"memory must be MB as a number, a size like 65536m or 64g, or one of "
                 f"{', '.join(RESOURCE_KEYWORDS)} (got {value!r})"
             )
         if mib < MIN_MEMORY_MIB:
             raise ValueError(
                 f"memory {value!r} is {mib} MiB, less than the {MIN_MEMORY_MIB} MiB Kubernetes needs under minikube"
             )
-        return value if isinstance(value, int) else value.lower()
+        return value.lower()
 
     @field_validator("accelerator")
     @classmethod
@@ -177,11 +176,11 @@ class MinikubeClusterConfig(ClusterConfigBase):
 
     def cpus_flag(self) -> str:
         """The ``--cpus`` value."""
-        return str(self.cpus)
+        return self.cpus
 
     def memory_flag(self) -> str:
-        """The ``--memory`` value (an integer is MiB, written with minikube's ``mb`` unit)."""
-        return f"{self.memory}mb" if isinstance(self.memory, int) else self.memory
+        """The ``--memory`` value (a bare number is MB to minikube, as here)."""
+        return self.memory
 
     def version(self) -> Version:
         """The configured Kubernetes version, parsed."""
