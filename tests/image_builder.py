@@ -55,8 +55,8 @@ def link(path: str, target: str) -> F:
     return F(path, kind="symlink", target=target)
 
 
-def hardlink(path: str, target: str) -> F:
-    return F(path, kind="hardlink", target=target)
+def hardlink(path: str, target: str, mode: int = 0o755) -> F:
+    return F(path, mode=mode, kind="hardlink", target=target)
 
 
 def directory(path: str) -> F:

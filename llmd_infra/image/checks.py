@@ -218,15 +218,16 @@ def check_ld_library_path(ctx: Context) -> Result:
                       f"LD_LIBRARY_PATH includes {required} (bundled library directories need the layers to check)")
     fs = ctx.fs
     reachable = {fs.resolve(d) for d in [*entries, *facts.DEFAULT_LIBRARY_DIRS, *facts.loader_dirs(fs)]}
-    unreachable = []
+    unreachable: list[str] = []
     for label, libs in (("UCX", facts.ucx(fs, ctx.dists)[1]), ("NVSHMEM", facts.nvshmem(fs, ctx.dists)[1]),
                         ("NIXL", facts.nixl_libraries(fs))):
         for lib in libs:
             directory = posixpath.dirname(lib.where)
             if "-packages/" in directory:
                 continue  # wheels load their bundled libraries through RPATH, not the loader's path
-            if fs.resolve(directory) not in reachable:
-                unreachable.append(f"{label} ({lib.where})")
+            missing = f"{label} ({lib.where})"
+            if fs.resolve(directory) not in reachable and missing not in unreachable:
+                unreachable.append(missing)
     if unreachable:
         return Result(record.id, "fail", value,
                       f"LD_LIBRARY_PATH includes {required}, but the loader does not find "

@@ -244,13 +244,17 @@ class Analyzer:
             if not (known or execs):
                 continue
             launch = self.run(argv, depth + 1)
-            if launch.serves and lossy and POD_ARGS in positional:
-                launch = Launch(True, False, f"{launch.reason}, but the script passes its arguments as {lossy}")
             if launch.serves:
-                if launch.forwards or POD_ARGS not in positional:
+                if POD_ARGS not in positional:
                     return launch
-                first = first or Launch(True, False, f"{launch.reason}, but the script does not pass its arguments "
-                                                     "on (\"$@\")")
+                if lossy:
+                    first = first or Launch(True, False, f"{launch.reason}, but the script passes its arguments as "
+                                                         f"{lossy}")
+                elif launch.forwards:
+                    return launch
+                else:
+                    first = first or Launch(True, False, f"{launch.reason}, but the script does not pass its "
+                                                         "arguments on (\"$@\")")
             elif launch.serves is None:
                 undecided = undecided or launch
             elif isinstance(program, PodArgs):
@@ -361,6 +365,7 @@ def _expand(words: list[str], positional: list[Arg]) -> tuple[list[Arg], str]:
     return out, lossy
 
 
+_SCRIPT_SUFFIXES = (".sh", ".bash", ".py")
 _ABSOLUTE_RE = re.compile(r"(?<![\w$}])/[\w.+@-]+(?:/[\w.+@-]+)*")
 
 
@@ -372,9 +377,10 @@ def mentioned_files(config: ImageConfig) -> tuple[set[str], set[str]]:
     for argv in (config.entrypoint or [], config.cmd or []):
         for i, arg in enumerate(argv):
             paths.update(posixpath.normpath(m) for m in _ABSOLUTE_RE.findall(arg))
-            if "/" in arg and not arg.startswith("/") and " " not in arg:
+            relative = not arg.startswith(("/", "-")) and " " not in arg
+            if relative and ("/" in arg or arg.endswith(_SCRIPT_SUFFIXES)):
                 paths.add(posixpath.normpath(posixpath.join(config.working_dir, arg)))
-            elif i == 0 and "/" not in arg:
+            if i == 0 and "/" not in arg:
                 names.add(arg)
             if any(c in arg for c in " ;\n"):
                 for words, _ in _commands(arg):

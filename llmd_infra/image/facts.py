@@ -116,8 +116,9 @@ def pythons(fs: RootFs) -> list[Found]:
 
 
 def _libraries(fs: RootFs, prefix: str) -> list[Found]:
+    """Library files (not their symlinks) whose name starts with ``prefix``."""
     return sorted(
-        (Found(None, e.path) for e in fs.entries.values() if posixpath.basename(e.path).startswith(prefix)),
+        (Found(None, e.path) for e in fs.files() if posixpath.basename(e.path).startswith(prefix)),
         key=lambda f: f.where,
     )
 
