@@ -177,6 +177,23 @@ def test_docker_schema2_media_types_and_uncompressed_layers(tmp_path: Path) -> N
     assert results(build(tmp_path, types=DOCKER, compress=False)) == BASELINE
 
 
+def test_zstd_layers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("backports.zstd")
+    path = build(tmp_path, compress="zstd")
+    assert results(path) == BASELINE
+
+    def no_zstd(name: str) -> None:
+        raise ImportError(name)
+
+    monkeypatch.setattr("llmd_infra.image.walker.importlib.import_module", no_zstd)
+    assert main(["image-check", str(path)]) == 2
+    digest = json.loads((path / "blobs" / "sha256" / json.loads((path / "index.json").read_text())["manifests"][0][
+        "digest"].split(":")[1]).read_text())["layers"][0]["digest"].split(":")[1]
+    assert capsys.readouterr().err == (
+        f"error: {path}: layer blobs/sha256/{digest}: a layer is zstd-compressed; reading it needs Python 3.14 or "
+        "the backports.zstd package (pip install 'llmd-infra[zstd]')\n")
+
+
 @pytest.mark.parametrize("compress", [False, True], ids=["tar", "tar.gz"])
 def test_oci_archive_tarball(tmp_path: Path, compress: bool) -> None:
     archive = tar_directory(build(tmp_path), tmp_path / "image.tar", compress=compress)
