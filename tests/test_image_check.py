@@ -25,6 +25,7 @@ from tests.image_builder import (
     docker_save,
     exe,
     file,
+    gz,
     hardlink,
     link,
     opaque,
@@ -200,6 +201,15 @@ def test_oci_archive_tarball(tmp_path: Path, compress: bool) -> None:
     report = check_image(str(archive))
     assert report.kind == "oci-archive"
     assert [{k: v for k, v in r.to_json().items()} for _, r in report.results()] == BASELINE
+
+
+def test_gzipped_docker_save_archive(tmp_path: Path) -> None:
+    archive = docker_save(tmp_path / "save.tar", image_config(), [base_layer(), ucx_layer(), venv_layer(), top_layer()])
+    compressed = tmp_path / "save.tar.gz"
+    compressed.write_bytes(gz(archive.read_bytes()))
+    report = check_image(str(compressed))
+    assert (report.kind, report.platforms[0].layers) == ("docker-archive", 4)
+    assert [r.to_json() for _, r in report.results()] == BASELINE
 
 
 def test_docker_save_archive_with_a_symlinked_layer(tmp_path: Path) -> None:
@@ -437,6 +447,9 @@ def test_unset_path_uses_the_runtime_default(tmp_path: Path) -> None:
         (CONSOLE_SCRIPT.replace("#!/opt/venv/bin/python3", "#!/usr/bin/env python3"), "pass",
          "vllm resolves to /opt/venv/bin/vllm and starts /opt/venv/bin/python3 (a virtual env), where vllm 0.11.0 "
          "is installed"),
+        (CONSOLE_SCRIPT.replace("#!/opt/venv/bin/python3", "#!/usr/bin/env python3.11"), "fail",
+         "vllm resolves to /opt/venv/bin/vllm, whose #! line runs `python3.11` through env, and no python3.11 is on "
+         "PATH"),
         (CONSOLE_SCRIPT.replace("#!/opt/venv/bin/python3", "#!/usr/bin/python3"), "fail",
          "vllm resolves to /opt/venv/bin/vllm, whose interpreter /usr/bin/python3 has no vllm package installed "
          f"(vllm is installed in: {SITE})"),
@@ -447,7 +460,8 @@ def test_unset_path_uses_the_runtime_default(tmp_path: Path) -> None:
         ("\x7fELF\x02\x01", "unknown",
          "vllm resolves to /opt/venv/bin/vllm, which is not a Python script (no #! interpreter)"),
     ],
-    ids=["missing-interpreter", "env-shebang", "system-python-without-vllm", "sh-trampoline", "binary"],
+    ids=["missing-interpreter", "env-shebang", "env-shebang-not-on-path", "system-python-without-vllm",
+         "sh-trampoline", "binary"],
 )
 def test_vllm_shebang(tmp_path: Path, script: str, status: str, message: str) -> None:
     path = build(tmp_path, layers=[base_layer(), ucx_layer(), venv_layer(script=script), top_layer()])

@@ -277,6 +277,10 @@ def _judge_vllm_script(ctx: Context, candidate: str, path_note: str) -> Result:
     if interpreter is None:
         return Result(record.id, "unknown", candidate,
                       f"vllm resolves to {candidate}, which is not a Python script (no #! interpreter){path_note}")
+    if not interpreter.startswith("/"):
+        return Result(record.id, "fail", candidate,
+                      f"vllm resolves to {candidate}, whose #! line runs `{interpreter}` through env, and no "
+                      f"{interpreter} is on PATH")
     exists = fs.exists(interpreter)
     if exists is False:
         return Result(record.id, "fail", candidate,
@@ -317,7 +321,7 @@ def _script_interpreter(head: bytes, ctx: Context) -> str | None:
             candidate = posixpath.join(directory, names[0])
             if ctx.fs.lookup(candidate) is not None:
                 return candidate
-        return posixpath.join(ctx.config.path_dirs[0] if ctx.config.path_dirs else "/usr/bin", names[0])
+        return names[0]  # a bare name: `env` finds no such program on PATH
     if posixpath.basename(parts[0]) in ("sh", "bash") and len(lines) > 1 and lines[1].startswith("'''exec' "):
         return lines[1].split()[1]
     return parts[0]

@@ -296,7 +296,9 @@ class StreamStore(Store):
             elif info.isreg():
                 self._sizes[name] = info.size
                 if info.size <= MAX_JSON and handle is not None:
-                    self._small[name] = handle.read()
+                    first = handle.read(1)
+                    if first.strip() == b"" or first in (b"{", b"["):  # JSON (index, manifest, config): keep it;
+                        self._small[name] = first + handle.read()  # layers are streamed in the second pass
 
     def _stream(self) -> Iterator[tuple[tarfile.TarInfo, IO[bytes] | None]]:
         with self.path.open("rb") as raw:
@@ -327,10 +329,7 @@ class StreamStore(Store):
             if self._resolve(name) not in self._sizes:
                 raise ImageError(f"{self.label}: layer {name} is missing")
         done: dict[str, LayerSummary] = {}
-        for target in wanted:
-            if target in self._small:
-                done[target] = _scan(io.BytesIO(self._small[target]), probe, wanted[target], self.label)
-        if len(done) < len(wanted):
+        if wanted:
             for info, handle in self._stream():
                 target = _member_name(info.name)
                 if target in wanted and target not in done and handle is not None:
