@@ -140,6 +140,33 @@ def _cmd_requirements(args: argparse.Namespace, out: Console, err: Console) -> i
     return EXIT_OK
 
 
+def _cmd_policies(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from llmd_infra.policy import listing
+
+    if args.format == "markdown":
+        out.file.write(listing.render_markdown())
+        return EXIT_OK
+    if args.format == "json":
+        out.file.write(listing.render_json())
+        return EXIT_OK
+    from rich.table import Table
+
+    table = Table(title="llmd-infra policy pack", show_lines=False)
+    for column in ("Id", "Providers", "Enforcement", "What it checks", "Anchors", "Requirement"):
+        table.add_column(column, overflow="fold")
+    for item in listing.entries():
+        table.add_row(
+            item["id"],
+            ", ".join(item["providers"]),
+            item["enforcement"] + (" (preview only)" if item["harnessOnly"] else ""),
+            item["checks"],
+            ", ".join(item["anchors"]),
+            item["requirement"] or "",
+        )
+    out.print(table)
+    return EXIT_OK
+
+
 def _cmd_stacks(args: argparse.Namespace, out: Console, err: Console) -> int:
     from llmd_infra.plan.project import load_project
 
@@ -174,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     requirements = sub.add_parser("requirements", help="print llm-d's requirements as encoded here")
     requirements.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     requirements.set_defaults(handler=_cmd_requirements)
+
+    policies = sub.add_parser("policies", help="list every policy of the pack: providers, enforcement, anchors")
+    policies.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    policies.set_defaults(handler=_cmd_policies)
 
     stacks = sub.add_parser("stacks", help="list the ready stacks of the project")
     stacks.add_argument("--project-dir", metavar="DIR")

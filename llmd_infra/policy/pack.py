@@ -263,7 +263,7 @@ STACK_POLICIES: tuple[PolicySpec, ...] = (
         frozenset({STACK}),
         "advisory",
         "Create clusters with opts=pulumi.ResourceOptions(protect=True) (llmd-infra:protect, default on).",
-        ("policy-anchors §9.1",),
+        ("https://www.pulumi.com/docs/iac/concepts/options/protect/",),
         "stack",
         severity="medium",
         kind="stack",
