@@ -22,8 +22,20 @@ DOKS_CLUSTER = "digitalocean:index/kubernetesCluster:KubernetesCluster"
 DOKS_NODE_POOL = "digitalocean:index/kubernetesNodePool:KubernetesNodePool"
 
 
+_LAST_STACK: list[tuple[Sequence[StackResource], bool]] = []
+"""The last stack judged and its answer: a stack check asks once per GPU pool, with the same list."""
+
+
 def device_plugins_disabled(resources: Sequence[StackResource]) -> bool:
     """Whether a DOKS cluster of the stack turns a GPU device plugin off without a DRA driver."""
+    if _LAST_STACK and _LAST_STACK[0][0] is resources:
+        return _LAST_STACK[0][1]
+    answer = _device_plugins_disabled(resources)
+    _LAST_STACK[:] = [(resources, answer)]
+    return answer
+
+
+def _device_plugins_disabled(resources: Sequence[StackResource]) -> bool:
     for res in resources:
         if res.type != DOKS_CLUSTER:
             continue
