@@ -1,27 +1,23 @@
 """Run the policy pack over a recorded plan, as ``pulumi preview --policy-pack policies`` would.
 
-The bridge drives pulumi_policy's own analyzer servicer (``_PolicyAnalyzerServicer``, the object
-``PolicyPack`` serves over gRPC) in-process, so enforcement levels, the description prefix of
-messages, config handling and the preview downgrade of policies that read unknown values are the
-engine's, not a re-implementation. The order is the CLI's:
+The verdict is the one pulumi_policy's analyzer reaches when the engine drives it
+(:mod:`llmd_infra.plan.servicer` does exactly that, with protobuf requests, and stays the
+reference): the same enforcement levels (configured, ``remediate`` reported as ``mandatory``), the
+same messages, config values as the ``Configure`` request carries them (numbers as doubles), and
+the same preview downgrade of a policy that reads an unknown value to an advisory "can't run
+policy" diagnostic. The order is the CLI's: per resource in registration order ``Analyze`` on the
+**inputs**, then ``AnalyzeStack`` once on the **outputs** (the Stack resource first, with the stack
+outputs), then the harness-only checks.
 
-1. ``Configure`` with the config reconciled like ``ReconcilePolicyPackConfig`` (defaults, then the
-   ``--policy-config`` file, JSON-schema validated) — :mod:`llmd_infra.policy.config`;
-2. per resource, in registration order: ``Remediate`` (only when a policy runs at level
-   ``remediate``; the remediated properties replace the inputs), then ``Analyze`` on the **inputs**
-   (``values.to_engine``: secrets unwrapped as pulumi_policy unwraps them, unknowns as the engine's
-   unknown sentinel);
-3. ``AnalyzeStack`` once, on **outputs** (the mock state; components: what they registered; the
-   Stack resource: the stack outputs), with parent, dependencies and property dependencies.
-
-What ``Analyze`` sees: custom resources and components with the inputs they registered, providers
-(``pulumi:providers:*``) with their inputs; the default providers the engine would create are not
-in the plan, so resources using them carry no provider reference. Resource types that no resource
-policy judges are not sent (every pack validation begins with the same type test, so the verdict
-is unchanged), and each resource goes to a servicer holding only the policies for its type: the
-servicer deserializes the properties once per policy, so this keeps 10,000 resources fast.
-``tests/test_policy_grpc.py`` proves the verdicts equal the pack served as a subprocess that gets
-every resource.
+What differs is the cost. pulumi_policy converts a resource's protobuf properties and builds its
+unknown-checking proxies once per policy, and every resource's once per stack policy; here each
+resource is converted once (:func:`llmd_infra.plan.props.engine_props`) and one lazily wrapping
+proxy (:class:`~llmd_infra.plan.props.PropsProxy`) serves every policy of that resource, stack
+policies get one shared resource list whose properties are converted only when a policy reads
+them, and resource types no resource policy judges are not converted at all. Resources whose type
+has a policy at level ``remediate`` go through the servicer (``Remediate`` rewrites their
+properties before ``Analyze``). ``tests/test_perf_policy.py`` compares both paths on every ready
+stack and on a generated large plan.
 
 Harness-only checks (``PolicySpec.harness_only``) need what packs cannot see — secretness, which
 pulumi_policy strips before a policy runs — and are judged here from the plan. Notes carry facts
@@ -35,34 +31,43 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import struct_pb2
-from pulumi.runtime.proto import analyzer_pb2
-from pulumi_policy.policy import _PolicyAnalyzerServicer
-from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
+from pulumi_policy.proxy import UnknownValueError
 
 from llmd_infra.errors import ConfigError, LlmdInfraError, Problem
+from llmd_infra.plan.collector import collector_paused
 from llmd_infra.plan.graph import STACK_TYPE, Plan, PlannedResource
+from llmd_infra.plan.props import PropsProxy, engine_props
+from llmd_infra.plan.servicer import (
+    Servicers,
+    analyze_request,
+    configure_request,
+    judge_resource,
+    judge_stack,
+    new_servicer,
+    specs_for_type,
+    stack_request,
+    violations_from,
+)
 from llmd_infra.plan.values import to_engine
 from llmd_infra.policy import config as pack_config
 from llmd_infra.policy.common import PolicySpec, Resource, ResourceCheck, StackCheck, StackResource
-from llmd_infra.policy.pack import ALL_POLICIES, PACK_NAME, PACK_POLICIES, SERVED_PACK_VERSION, build_policy
+from llmd_infra.policy.pack import ALL_POLICIES, PACK_NAME, PACK_POLICIES, SERVED_PACK_VERSION
 from llmd_infra.policy.resources import pool_types
 from llmd_infra.report.model import Analysis, Note, Violation
 
-_LEVEL_TO_PROTO = {
-    "advisory": analyzer_pb2.ADVISORY,
-    "mandatory": analyzer_pb2.MANDATORY,
-    "remediate": analyzer_pb2.REMEDIATE,
-    "disabled": analyzer_pb2.DISABLED,
-}
-_PROTO_TO_LEVEL = {v: k for k, v in _LEVEL_TO_PROTO.items()}
-_SEVERITY = {
-    analyzer_pb2.POLICY_SEVERITY_LOW: "low",
-    analyzer_pb2.POLICY_SEVERITY_MEDIUM: "medium",
-    analyzer_pb2.POLICY_SEVERITY_HIGH: "high",
-    analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical",
-}
+__all__ = [
+    "analyze_plan",
+    "analyze_plan_by_servicer",
+    "analyze_request",
+    "configure_request",
+    "load_policy_config",
+    "new_servicer",
+    "stack_request",
+    "violations_from",
+]
+
 _HOST_POLICIES = ("host-network-bandwidth", "host-cpu-cores", "host-memory", "host-pcie-generation")
+_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
 
 # --- configuration --------------------------------------------------------------------------------
@@ -94,153 +99,101 @@ def load_policy_config(path: str | Path) -> dict[str, Any]:
     return dict(data)
 
 
-def configure_request(reconciled: Mapping[str, pack_config.PolicyConfig]) -> Any:
-    """The ``ConfigureAnalyzerRequest`` the CLI sends for a reconciled config."""
-    request = analyzer_pb2.ConfigureAnalyzerRequest()
-    for name, value in reconciled.items():
-        entry = analyzer_pb2.PolicyConfig(
-            enforcementLevel=_LEVEL_TO_PROTO.get(value.enforcement or "advisory", analyzer_pb2.ADVISORY)
-        )
-        if value.properties:
-            entry.properties.update(value.properties)
-        request.policyConfig[name].CopyFrom(entry)
-    return request
+def _reconciled(given: Mapping[str, pack_config.PolicyConfig]) -> dict[str, pack_config.PolicyConfig]:
+    """The reconciled config; the pack's own defaults need no schema validation (a test validates
+    them), so JSON-schema runs only when a config file gave something."""
+    if not given:
+        return pack_config.defaults(ALL_POLICIES)
+    return pack_config.reconcile(ALL_POLICIES, given, source="policy config")
 
 
-# --- requests --------------------------------------------------------------------------------------
+class _Verdicts:
+    """Levels and configs exactly as the servicer holds them after ``Configure``."""
+
+    def __init__(self, reconciled: Mapping[str, pack_config.PolicyConfig], harness: set[str]) -> None:
+        from google.protobuf import json_format
+
+        configure = configure_request({k: v for k, v in reconciled.items() if k not in harness})
+        self.configure = configure
+        self.level: dict[str, str] = {}
+        self.config: dict[str, dict[str, Any]] = {}
+        for name in configure.policyConfig:
+            entry = configure.policyConfig[name]
+            self.level[name] = _proto_level(entry.enforcementLevel)
+            self.config[name] = json_format.MessageToDict(entry.properties)
+
+    def enforcement(self, spec: PolicySpec) -> str:
+        return self.level.get(spec.name, spec.enforcement)
+
+    def config_of(self, spec: PolicySpec) -> dict[str, Any]:
+        """``args.get_config()``: a copy of the configured properties (``{}`` when none)."""
+        return dict(self.config.get(spec.name) or {})
 
 
-def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
-    struct = struct_pb2.Struct()
-    if values:
-        struct.update(to_engine(dict(values)))
-    return struct
+def _proto_level(value: Any) -> str:
+    from llmd_infra.plan.servicer import PROTO_TO_LEVEL
+
+    level: str = PROTO_TO_LEVEL.get(value, "advisory")
+    return level
 
 
-def _options(resource: PlannedResource) -> Any:
-    options = analyzer_pb2.AnalyzerResourceOptions(
-        protect=resource.protect,
-        ignoreChanges=resource.ignore_changes,
-        deleteBeforeReplace=resource.delete_before_replace,
-        deleteBeforeReplaceDefined=resource.delete_before_replace,
-        additionalSecretOutputs=resource.additional_secret_outputs,
-        parent=resource.parent,
-    )
-    return options
+def _violation(spec: PolicySpec, level: str, urn: str, message: str) -> Violation:
+    """A reported finding as the servicer words it (and :func:`violations_from` reads it back)."""
+    description = spec.full_description
+    text = description + (f"\n{message}" if message else "")
+    prefix = description + "\n"
+    if description and text.startswith(prefix):
+        text = text[len(prefix) :]
+    return Violation(policy=spec.name, enforcement=level, urn=urn, message=text, description=description,
+                     severity=spec.severity)
 
 
-def _provider(resource: PlannedResource, providers: Mapping[str, PlannedResource]) -> Any:
-    record = providers.get(resource.provider_ref_urn) if resource.provider else None
-    if record is None:
-        return None
-    return analyzer_pb2.AnalyzerProviderResource(
-        type=record.type, name=record.name, urn=record.urn, properties=_struct(record.inputs)
-    )
-
-
-def analyze_request(resource: PlannedResource, providers: Mapping[str, PlannedResource]) -> Any:
-    """The ``AnalyzeRequest`` the engine sends for a resource (inputs)."""
-    request = analyzer_pb2.AnalyzeRequest(
-        type=resource.type,
-        urn=resource.urn,
-        name=resource.name,
-        properties=_struct(resource.inputs),
-        options=_options(resource),
-    )
-    provider = _provider(resource, providers)
-    if provider is not None:
-        request.provider.CopyFrom(provider)
-    return request
-
-
-def stack_request(plan: Plan) -> Any:
-    """The ``AnalyzeStackRequest``: every resource with its outputs, plus the Stack resource."""
-    providers = {r.urn: r for r in plan.resources if r.is_provider}
-    items: list[Any] = []
-    if plan.stack_urn:
-        items.append(
-            analyzer_pb2.AnalyzerResource(
-                type=STACK_TYPE,
-                urn=plan.stack_urn,
-                name=plan.stack_urn.rsplit("::", 1)[-1],
-                properties=_struct(plan.outputs),
-            )
-        )
-    for resource in plan.resources:
-        item = analyzer_pb2.AnalyzerResource(
-            type=resource.type,
-            urn=resource.urn,
-            name=resource.name,
-            properties=_struct(resource.outputs),
-            options=_options(resource),
-            parent=resource.parent,
-            dependencies=resource.dependencies,
-        )
-        for key, urns in resource.property_dependencies.items():
-            if urns:
-                item.propertyDependencies[key].urns.extend(urns)
-        provider = _provider(resource, providers)
-        if provider is not None:
-            item.provider.CopyFrom(provider)
-        items.append(item)
-    return analyzer_pb2.AnalyzeStackRequest(resources=items)
-
-
-# --- servicers ------------------------------------------------------------------------------------
-
-
-@cache
-def _policy_objects() -> dict[str, Any]:
-    return {spec.name: build_policy(spec) for spec in PACK_POLICIES}
-
-
-def new_servicer(specs: Sequence[PolicySpec]) -> Any:
-    """A pulumi_policy analyzer servicer for these policies, as ``PolicyPack`` builds it."""
-    objects = _policy_objects()
-    return _PolicyAnalyzerServicer(
-        PACK_NAME, SERVED_PACK_VERSION, [objects[s.name] for s in specs], _advisory_level(), None, None
-    )
-
-
-def _advisory_level() -> Any:
-    from pulumi_policy import EnforcementLevel
-
-    return EnforcementLevel.ADVISORY
-
-
-@cache
-def _specs_for_type(resource_type: str) -> tuple[PolicySpec, ...]:
-    return tuple(s for s in PACK_POLICIES if s.kind == "resource" and resource_type in s.types)
-
-
-def _violation(diagnostic: Any, fallback_urn: str) -> Violation:
-    message = diagnostic.message
-    prefix = diagnostic.description + "\n"
-    if diagnostic.description and message.startswith(prefix):
-        message = message[len(prefix) :]
+def _cannot_run(spec: PolicySpec, urn: str, error: UnknownValueError) -> Violation:
+    """The servicer's advisory diagnostic for a policy that read a value unknown in preview."""
     return Violation(
-        policy=diagnostic.policyName,
-        enforcement=_PROTO_TO_LEVEL.get(diagnostic.enforcementLevel, "advisory"),
-        urn=diagnostic.urn or fallback_urn,
-        message=message,
-        description=diagnostic.description,
-        severity=_SEVERITY.get(diagnostic.severity, ""),
+        policy=spec.name,
+        enforcement="advisory",
+        urn=urn,
+        message=(
+            f"can't run policy '{spec.name}' from policy pack '{PACK_NAME}@v{SERVED_PACK_VERSION}' "
+            f"during preview: {error.message}"
+        ),
+        description=spec.full_description,
+        severity="",
     )
 
 
-def violations_from(response: Any, fallback_urn: str) -> list[Violation]:
-    return [_violation(d, fallback_urn) for d in response.diagnostics]
+def _not_applicable() -> type[BaseException]:
+    from pulumi_policy.policy import _NotApplicableError
+
+    return _NotApplicableError
 
 
 # --- the run --------------------------------------------------------------------------------------
 
 
+@cache
+def _stack_specs() -> tuple[PolicySpec, ...]:
+    return tuple(s for s in PACK_POLICIES if s.kind == "stack")
+
+
 def analyze_plan(plan: Plan, policy_config: Mapping[str, Any] | None = None) -> Analysis:
     """Judge a recorded plan with the pack; see the module docstring for the protocol followed."""
+    with collector_paused():
+        return _analyze(plan, policy_config, through_servicer=False)
+
+
+def analyze_plan_by_servicer(plan: Plan, policy_config: Mapping[str, Any] | None = None) -> Analysis:
+    """The same verdict, every resource and the stack sent to pulumi_policy's servicer as protobuf
+    requests (the reference :func:`analyze_plan` is tested against; slower by an order of magnitude)."""
+    return _analyze(plan, policy_config, through_servicer=True)
+
+
+def _analyze(plan: Plan, policy_config: Mapping[str, Any] | None, through_servicer: bool) -> Analysis:
     given = pack_config.parse_config(policy_config, "policy config") if policy_config else {}
-    reconciled = pack_config.reconcile(ALL_POLICIES, given, source="policy config")
+    reconciled = _reconciled(given)
     harness_names = {s.name for s in ALL_POLICIES if s.harness_only}
-    configure = configure_request({k: v for k, v in reconciled.items() if k not in harness_names})
+    verdicts = _Verdicts(reconciled, harness_names)
     levels = {name: value.enforcement for name, value in reconciled.items()}
 
     analysis = Analysis(policy_pack=PACK_NAME)
@@ -249,47 +202,97 @@ def analyze_plan(plan: Plan, policy_config: Mapping[str, Any] | None = None) -> 
     for name in pack_config.unknown_policies(ALL_POLICIES, given):
         analysis.notes.append(Note(name, "", f"the policy config names '{name}', which is no policy of this pack"))
 
-    servicers: dict[tuple[str, ...], Any] = {}
-
-    def servicer_for(specs: Sequence[PolicySpec]) -> Any:
-        key = tuple(s.name for s in specs)
-        if key not in servicers:
-            servicers[key] = new_servicer(specs)
-            servicers[key].Configure(configure, None)
-        return servicers[key]
-
+    servicers = Servicers(verdicts.configure)
     providers = {r.urn: r for r in plan.resources if r.is_provider}
+    hosts = pool_types()
     for resource in plan.resources:
-        specs = _specs_for_type(resource.type)
+        specs = specs_for_type(resource.type)
         if not specs:
             continue
-        servicer = servicer_for(specs)
-        request = analyze_request(resource, providers)
-        if any(levels.get(s.name) == "remediate" for s in specs):
-            remediated = servicer.Remediate(request, None)
-            for remediation in remediated.remediations:
-                if remediation.HasField("properties") and remediation.properties.fields:
-                    request.properties.CopyFrom(remediation.properties)
-                    analysis.notes.append(
-                        Note(
-                            remediation.policyName,
-                            resource.urn,
-                            "remediated: the resource's properties were rewritten by the policy",
-                        )
-                    )
-                if remediation.diagnostic:
-                    analysis.notes.append(Note(remediation.policyName, resource.urn, remediation.diagnostic))
-        analysis.violations += violations_from(servicer.Analyze(request, None), resource.urn)
-        if resource.type in pool_types():
+        if through_servicer or any(levels.get(s.name) == "remediate" for s in specs):
+            violations, notes = judge_resource(servicers, resource, providers, levels)
+            analysis.violations += violations
+            analysis.notes += notes
+        else:
+            analysis.violations += _judge_resource(resource, specs, verdicts)
+        if resource.type in hosts:
             analysis.notes += _host_notes(resource, levels, reconciled)
 
-    stack_specs = tuple(s for s in PACK_POLICIES if s.kind == "stack")
-    if stack_specs:
-        response = servicer_for(stack_specs).AnalyzeStack(stack_request(plan), None)
-        analysis.violations += violations_from(response, "")
-
+    analysis.violations += judge_stack(servicers, plan) if through_servicer else _judge_stack(plan, verdicts)
     analysis.violations += _harness_violations(plan, levels, reconciled)
     return analysis
+
+
+def _judge_resource(resource: PlannedResource, specs: Sequence[PolicySpec], verdicts: _Verdicts) -> list[Violation]:
+    """``Analyze`` of one resource: its inputs converted once, one proxy for every policy."""
+    view = Resource(resource.type, resource.name, resource.urn, PropsProxy(engine_props(resource.inputs)),
+                    resource.protect)
+    not_applicable = _not_applicable()
+    out: list[Violation] = []
+    for spec in specs:
+        level = verdicts.enforcement(spec)
+        if level == "disabled":
+            continue
+        if level == "remediate":
+            level = "mandatory"
+        check: ResourceCheck = spec.check  # type: ignore[assignment]
+        try:
+            findings = check(view, verdicts.config_of(spec))
+        except UnknownValueError as error:
+            out.append(_cannot_run(spec, resource.urn, error))
+            continue
+        except not_applicable:
+            continue
+        out += [_violation(spec, level, resource.urn, f.message) for f in findings if not f.note]
+    return out
+
+
+def stack_resources(plan: Plan) -> list[StackResource]:
+    """What ``AnalyzeStack`` hands a stack policy: the Stack resource (its outputs), then every
+    resource with its outputs, protect flag and parent (when the parent is in the list); each
+    resource's properties are converted when a policy first reads them."""
+    urns = {r.urn for r in plan.resources}
+    resources: list[StackResource] = []
+    if plan.stack_urn:
+        urns.add(plan.stack_urn)
+        resources.append(
+            StackResource(
+                STACK_TYPE, plan.stack_urn.rsplit("::", 1)[-1], plan.stack_urn, _lazy(plan.outputs), False, None
+            )
+        )
+    for r in plan.resources:
+        parent = r.parent if r.parent in urns else None
+        resources.append(StackResource(r.type, r.name, r.urn, _lazy(r.outputs), r.protect, parent))
+    return resources
+
+
+def _lazy(values: Mapping[str, Any]) -> PropsProxy:
+    return PropsProxy(None, source=lambda: engine_props(values))
+
+
+def _judge_stack(plan: Plan, verdicts: _Verdicts) -> list[Violation]:
+    specs = _stack_specs()
+    if not specs:
+        return []
+    resources = stack_resources(plan)
+    not_applicable = _not_applicable()
+    out: list[Violation] = []
+    for spec in specs:
+        level = verdicts.enforcement(spec)
+        if level == "disabled":
+            continue
+        if level == "remediate":
+            level = "mandatory"
+        check: StackCheck = spec.check  # type: ignore[assignment]
+        try:
+            findings = check(resources, verdicts.config_of(spec))
+        except UnknownValueError as error:
+            out.append(_cannot_run(spec, "", error))
+            continue
+        except not_applicable:
+            continue
+        out += [_violation(spec, level, f.urn or "", f.message) for f in findings if not f.note]
+    return out
 
 
 def _host_notes(
@@ -297,7 +300,7 @@ def _host_notes(
 ) -> list[Note]:
     """Notes of the host-* policies (facts the catalog does not know) — packs cannot emit notes."""
     notes: list[Note] = []
-    props = unknown_checking_proxy(to_engine(resource.inputs))
+    props = PropsProxy(to_engine(resource.inputs))
     view = Resource(resource.type, resource.name, resource.urn, props, resource.protect)
     for name in _HOST_POLICIES:
         if levels.get(name) == "disabled":
