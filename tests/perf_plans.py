@@ -9,6 +9,8 @@ and security family fires somewhere, and some verdicts depend on values unknown 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from llmd_infra.plan.graph import Plan, PlannedResource
 from llmd_infra.plan.values import UNKNOWN, Secret
 
@@ -121,3 +123,79 @@ def synthetic_plan(n: int) -> Plan:
     for resource in resources:
         resource.outputs = dict(resource.inputs)
     return Plan(PROJECT, PROJECT, True, resources, {"kubeconfig": Secret("apiVersion: v1")}, stack_urn=STACK_URN)
+
+
+def raw_program(n: int) -> Callable[[], None]:
+    """A Pulumi program of exactly ``n`` raw resources with the mix of :func:`synthetic_plan`
+    (typed SDK classes; each cluster's pools take its name, an output unknown in preview)."""
+
+    def program() -> None:
+        import pulumi
+        import pulumi_digitalocean as do
+        import pulumi_gcp as gcp
+        import pulumi_kubernetes as k8s
+
+        count = 0
+
+        def room() -> bool:
+            return count < n
+
+        i = 0
+        while room():
+            cluster = gcp.container.Cluster(
+                f"c{i}",
+                location="us-central1-a",
+                min_master_version="1.28" if i % 3 else "1.31",
+                remove_default_node_pool=True,
+                initial_node_count=1,
+                enable_legacy_abac=i % 4 == 0,
+                opts=pulumi.ResourceOptions(protect=i % 2 == 0),
+            )
+            count += 1
+            for j in range(9):
+                if not room():
+                    break
+                machine, accelerator = _MACHINES[j % 3]
+                gcp.container.NodePool(
+                    f"p{i}-{j}",
+                    cluster=cluster.name,
+                    location="us-central1",
+                    node_locations=["us-central1-a", "us-central1-b"] if j % 2 else ["us-central1-a"],
+                    node_count=2,
+                    node_config=gcp.container.NodePoolNodeConfigArgs(
+                        machine_type=machine,
+                        labels={"llm-d.ai/multi-host": "true" if j % 4 else "false"},
+                        guest_accelerators=[
+                            gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(type=accelerator, count=8)
+                        ],
+                    ),
+                )
+                count += 1
+            for j in range(2):
+                if not room():
+                    break
+                do.KubernetesCluster(
+                    f"d{i}-{j}",
+                    region="nyc2",
+                    version="1.28.2-do.0" if j else "1.31.1-do.0",
+                    node_pool=do.KubernetesClusterNodePoolArgs(name="gpu", size="gpu-h100x8-640gb", node_count=2),
+                )
+                count += 1
+                if not room():
+                    break
+                k8s.helm.v3.Release(
+                    f"lws{i}-{j}",
+                    chart="oci://registry.k8s.io/lws/charts/lws",
+                    version="0.6.0" if j else "0.9.0",
+                    namespace="lws-system",
+                    opts=pulumi.ResourceOptions(protect=j == 0),
+                )
+                count += 1
+            for j in range(86):
+                if not room():
+                    break
+                k8s.core.v1.ConfigMap(f"cm{i}-{j}", data={"k": "v" * 20})
+                count += 1
+            i += 1
+
+    return program

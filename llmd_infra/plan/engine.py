@@ -36,6 +36,7 @@ from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from llmd_infra.errors import LlmdInfraError, ProgramError, ProjectError
+from llmd_infra.plan.collector import collector_paused
 from llmd_infra.plan.fakes import additional_secret_outputs, fake_invoke, fake_outputs
 from llmd_infra.plan.graph import STACK_TYPE, Invoke, Plan, PlannedResource
 from llmd_infra.plan.project import Project, StackConfig, load_project, load_stack_config
@@ -213,7 +214,7 @@ def run_program(
         with _program_environment(program.parent):
             runpy.run_path(str(program), run_name="__main__")
 
-    with _RUN_LOCK:
+    with _RUN_LOCK, collector_paused():
         return contextvars.Context().run(
             _run_isolated, project.name, stack, stack_config, body, preview, program.parent, project.root
         )
@@ -240,7 +241,7 @@ def run_callable(
             ("true" if value else "false") if isinstance(value, bool) else str(value)
         )
     stack_config = StackConfig(values=values, secret_keys=list(secret_keys or []), raw=dict(config or {}), path=None)
-    with _RUN_LOCK:
+    with _RUN_LOCK, collector_paused():
         return contextvars.Context().run(
             _run_isolated, project, stack, stack_config, program, preview, Path.cwd(), Path.cwd()
         )
