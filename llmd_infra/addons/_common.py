@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import pulumi
-import pulumi_kubernetes as k8s
 from pydantic import BaseModel
 
+from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.base import validate_model
 
 M = TypeVar("M", bound=BaseModel)

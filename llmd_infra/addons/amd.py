@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from llmd_infra import pins
 from llmd_infra.addons._common import (
@@ -16,6 +15,7 @@ from llmd_infra.addons._common import (
     namespace,
     validate_args,
 )
+from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.addons import AmdGpuOperatorSettings
 
 DEVICE_CONFIG_NAME = "llmd-amd-gpus"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import pulumi
-import pulumi_kubernetes as k8s
 from pydantic import BaseModel, Field, field_validator
 
 from llmd_infra import pins
@@ -17,6 +16,7 @@ from llmd_infra.addons._common import (
     namespace,
     validate_args,
 )
+from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.base import LlmdModel
 from llmd_infra.versions import VersionError, parse_version
 

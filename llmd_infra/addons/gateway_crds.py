@@ -6,11 +6,11 @@ import re
 from typing import TypedDict
 
 import pulumi
-import pulumi_kubernetes as k8s
 from pydantic import field_validator
 
 from llmd_infra import pins
 from llmd_infra.addons._common import TYPE_PREFIX, caller_dependencies, child_opts, validate_args
+from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.addons import GatewayApiCrdsConfig, Platform
 from llmd_infra.config.platform import platform_profile
 from llmd_infra.versions import VersionError, parse_version

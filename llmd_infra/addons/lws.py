@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import pulumi
-import pulumi_kubernetes as k8s
 from pydantic import Field, field_validator
 
 from llmd_infra import pins
 from llmd_infra.addons._common import TYPE_PREFIX, caller_dependencies, helm_release, namespace, validate_args
+from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.addons import check_lws_version
 from llmd_infra.config.base import LlmdModel
 

@@ -6,7 +6,6 @@ import json
 from typing import Any, TypedDict
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from llmd_infra import pins
 from llmd_infra.addons._common import (
@@ -17,6 +16,7 @@ from llmd_infra.addons._common import (
     namespace,
     validate_args,
 )
+from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.addons import NadConfig, NetworkOperatorSettings
 
 MELLANOX_VENDOR_ID = "15b3"

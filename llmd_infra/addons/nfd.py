@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from llmd_infra import pins
 from llmd_infra.addons._common import (
@@ -17,6 +16,7 @@ from llmd_infra.addons._common import (
     validate_args,
 )
 from llmd_infra.addons.olm import olm_operator
+from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.addons import NfdSettings
 from llmd_infra.config.platform import platform_profile
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from llmd_infra.addons._common import custom_resource, namespace
+from llmd_infra.addons.sdk import k8s
 
 MARKETPLACE_NAMESPACE = "openshift-marketplace"
 

@@ -39,6 +39,7 @@ from llmd_infra.errors import LlmdInfraError, ProgramError, ProjectError
 from llmd_infra.plan.collector import collector_paused
 from llmd_infra.plan.fakes import additional_secret_outputs, fake_invoke, fake_outputs
 from llmd_infra.plan.graph import STACK_TYPE, Invoke, Plan, PlannedResource
+from llmd_infra.plan.lean import lean_active, requested_mode
 from llmd_infra.plan.project import Project, StackConfig, load_project, load_stack_config
 from llmd_infra.plan.values import Secret, from_struct
 
@@ -295,7 +296,8 @@ def _run_isolated(
         )
 
     try:
-        loop.run_until_complete(run_in_stack(program))
+        with lean_active(requested_mode() == "lean"):
+            loop.run_until_complete(run_in_stack(program))
     except LlmdInfraError as exc:
         exc.plan = recorded()
         raise
