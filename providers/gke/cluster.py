@@ -7,10 +7,9 @@ SDK's analyzer reads them at run time), so this module does not use ``from __fut
 from typing import Any, NamedTuple, cast
 
 import pulumi
-import pulumi_gcp as gcp
-import pulumi_kubernetes as k8s
 
 from llmd_infra.addons import CosNvidiaDriverInstaller, NvidiaDraDriver
+from llmd_infra.addons.sdk import k8s
 from llmd_infra.addons.wiring import addon_options, install_shared_addons
 from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, LwsConfig
 from llmd_infra.config.base import validate_model
@@ -23,6 +22,7 @@ from llmd_infra.providers.gke.config import GkeClusterConfig
 from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
 from llmd_infra.providers.gke.network import PODS_RANGE, SERVICES_RANGE, ClusterNetwork, RdmaNetwork
 from llmd_infra.providers.gke.pools import IMAGE_TYPE, OAUTH_SCOPES, AcceleratorPool, SystemPool
+from llmd_infra.providers.gke.sdk import gcp
 
 TYPE = "llmd-infra:gke:GkeCluster"
 NODE_SA_ROLES = ("roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-import pulumi_gcp as gcp
-import pulumi_kubernetes as k8s
 
+from llmd_infra.addons.sdk import k8s
 from llmd_infra.providers.gke.config import GkeClusterConfig
+from llmd_infra.providers.gke.sdk import gcp
 
 RDMA_MTU = 8896
 """MTU of the gVNIC and RoCE VPCs (accelerator-catalog.md §3b)."""

@@ -6,11 +6,11 @@ import math
 from typing import Any
 
 import pulumi
-import pulumi_gcp as gcp
 
 from llmd_infra.contract import MULTI_HOST_LABEL, AcceleratorPoolSummary
 from llmd_infra.providers.gke.config import AcceleratorPoolConfig, GkeClusterConfig
 from llmd_infra.providers.gke.network import RdmaNetwork
+from llmd_infra.providers.gke.sdk import gcp
 
 OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 """Access is governed by the node service account's IAM roles, as GKE recommends."""
