@@ -119,7 +119,7 @@ class LeanSdk:
         if any(key.startswith(path + ".") for key in classes) and path not in classes:
             module = self._modules[path] = LeanModule(self, path)
             return module
-        if active and path[-1:].isupper() is False and path.rpartition(".")[2][:1].isupper():
+        if active and path.rpartition(".")[2][:1].isupper():
             return _materializing(self._root, path)
         return _real(self._root, path)
 
@@ -265,6 +265,8 @@ def to_wire(value: Any) -> Any:
         return value.wire()
     if isinstance(value, list):
         return [to_wire(v) for v in value] if any(_has_lean(v) for v in value) else value
+    if isinstance(value, tuple):
+        return tuple(to_wire(v) for v in value) if any(_has_lean(v) for v in value) else value
     if isinstance(value, dict):
         return {k: to_wire(v) for k, v in value.items()} if any(_has_lean(v) for v in value.values()) else value
     return value
