@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     print("== 1. cold preview vs Checkov ==")
-    cold = bench_cold_preview.main(["--rounds", str(args.rounds), *(["--checkov", args.checkov] if args.checkov else [])])
+    peer = ["--checkov", args.checkov] if args.checkov else []
+    cold = bench_cold_preview.main(["--rounds", str(args.rounds), *peer])
     print("\n== 2. policy evaluation at 1,000 and 10,000 resources ==")
     policy = bench_policy.main(["--repeat", "3"])
     print("\n== 3. a 10,000-resource raw program end to end ==")
