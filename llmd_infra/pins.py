@@ -139,19 +139,6 @@ DRA_DRIVER_GPU = Pin(
     namespace="nvidia-dra-driver-gpu",
 )
 
-COS_DRIVER_INSTALLER = Pin(
-    name="cos-nvidia-driver-installer",
-    # llm-d applies nvidia-driver-installer/cos/daemonset-preloaded.yaml from the `master` branch of
-    # GoogleCloudPlatform/container-engine-accelerators. We render that manifest as typed resources
-    # from the revision at this commit, so a change upstream never changes a deployed stack.
-    version="068b15a980977bdaab46eb73e1ac8fba47e41f60",
-    source=(
-        "GoogleCloudPlatform/container-engine-accelerators nvidia-driver-installer/cos/"
-        "daemonset-preloaded.yaml @068b15a (llm-d GKE README applies it from master)"
-    ),
-    namespace="kube-system",
-)
-
 # --- Node Feature Discovery ----------------------------------------------------------------------------
 NFD = Pin(
     name="node-feature-discovery",

@@ -17,7 +17,6 @@ import yaml
 from llmd_infra import pins
 from llmd_infra.addons import (
     AmdGpuOperator,
-    CosNvidiaDriverInstaller,
     GatewayApiCrds,
     GatewayApiCrdsArgs,
     LeaderWorkerSet,
@@ -301,31 +300,6 @@ def test_dra_driver_child_contract() -> None:
     assert_dependency_contract(plan)
 
 
-def test_cos_driver_installer_child_contract() -> None:
-    plan = record(lambda o: CosNvidiaDriverInstaller("cos", {}, o))
-    assert plan.named("cos").type == "llmd-infra:addons:CosNvidiaDriverInstaller"
-    assert children_summary(plan, "cos") == [("kubernetes:apps/v1:DaemonSet", "cos-daemonset")]
-    ds = plan.named("cos-daemonset").inputs
-    assert ds["metadata"]["name"] == "nvidia-driver-installer"
-    assert ds["metadata"]["namespace"] == "kube-system"
-    assert ds["metadata"]["annotations"]["pulumi.com/skipAwait"] == "true"
-    pod = ds["spec"]["template"]["spec"]
-    assert pod["priorityClassName"] == "system-node-critical"
-    assert pod["hostPID"] is True and pod["hostNetwork"] is True
-    terms = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
-    assert terms == [{"matchExpressions": [
-        {"key": "cloud.google.com/gke-accelerator", "operator": "Exists"},
-        {"key": "cloud.google.com/gke-gpu-driver-version", "operator": "DoesNotExist"},
-    ]}]
-    inits = pod["initContainers"]
-    assert [c["name"] for c in inits] == ["nvidia-driver-installer", "partition-gpus"]
-    assert inits[0]["image"] == "cos-nvidia-installer:fixed" and inits[0]["imagePullPolicy"] == "Never"
-    assert {e["name"]: e["value"] for e in inits[0]["env"]}["NVIDIA_INSTALL_DIR_HOST"] == "/home/kubernetes/bin/nvidia"
-    assert inits[1]["image"].startswith("gcr.io/gke-release/nvidia-partition-gpu@sha256:c54fd003")
-    assert pod["containers"] == [{"name": "pause", "image": "gcr.io/google-containers/pause:2.0"}]
-    assert_dependency_contract(plan)
-
-
 # ---------------------------------------------------------------- GPU Operator
 
 
@@ -524,7 +498,6 @@ def test_all_addons_in_one_plan_depend_only_on_the_system_pool(tmp_path: Path) -
     def build(o: pulumi.ResourceOptions) -> None:
         LeaderWorkerSet("lws", {}, o)
         GatewayApiCrds("gw", {}, o)
-        CosNvidiaDriverInstaller("cos", {}, o)
         NvidiaDraDriver("dra", {}, o)
         NvidiaGpuOperator("gpu", {"platform": "aks", "nfd_enabled": False}, o)
         NvidiaNetworkOperator("net", {"networks": NETWORKS}, o)  # type: ignore[typeddict-item]
@@ -549,8 +522,8 @@ def test_bad_args_raise_config_error_before_children() -> None:
 
 
 # Every variant of every add-on that emits custom resources, with the (kind, name) of each CR it emits.
-# LeaderWorkerSet (Helm Release + CRD patch), GatewayApiCrds (ConfigFiles), NvidiaDraDriver (Release)
-# and CosNvidiaDriverInstaller (apps/v1 DaemonSet) emit none.
+# LeaderWorkerSet (Helm Release + CRD patch), GatewayApiCrds (ConfigFiles) and NvidiaDraDriver (Release)
+# emit none; GKE's CosNvidiaDriverInstaller (apps/v1 DaemonSet) is tested in tests/test_gke_driver_installer.py.
 CR_VARIANTS: list[tuple[str, Build, list[tuple[str, str]]]] = [
     ("gpu-openshift", lambda o: NvidiaGpuOperator("gpu", {"platform": "openshift"}, o),
      [("ClusterPolicy", "gpu-cluster-policy"), ("OperatorGroup", "nvidia-gpu-operator-group"),

@@ -25,7 +25,7 @@ P = "llmd-infra:cluster."
 def settings(**over: Any) -> Any:
     data = copy.deepcopy(BASE)
     data.update(over)
-    return settings_from_values({"llmd-infra:cluster": json.dumps(data)})
+    return settings_from_values({"gcp:project": "my-project", "llmd-infra:cluster": json.dumps(data)})
 
 
 def problems(**over: Any) -> list[str]:
@@ -139,7 +139,7 @@ def test_unknown_keys_are_typos() -> None:
     assert message == (
         f"{P}acceleratorPools[0].nodeCont: unknown key 'nodeCont'; allowed keys: name, machineType, accelerator, "
         "acceleratorCount, tpuTopology, nodeCount, autoscaling, multiHost, zones, rdma, gpuDriver, reservation, "
-        "spot, flexStart, compactPlacement, diskSizeGb, diskType, labels, taints"
+        "spot, flexStart, compactPlacement, diskSizeGb, diskType, labels, taints, localSsdEphemeralStorage"
     )
     [top] = problems(releaseChanel="RAPID")
     assert top.startswith(f"{P}releaseChanel: unknown key 'releaseChanel'; allowed keys: provider, name, project,")
@@ -248,18 +248,49 @@ def test_rdma_needs_new_enough_gke() -> None:
         kubernetesVersion="1.30", acceleratorPools=[pool(machineType="a3-ultragpu-8g", rdma="dranet")]
     ) == [
         f"{P}kubernetesVersion: GPUDirect-RDMA on a3-ultragpu-8g (acceleratorPools[0]) needs GKE "
-        "1.31.4-gke.1183000 or newer, got 1.30"
+        "1.31.4-gke.1183000 or newer, got 1.30",
+        f"{P}kubernetesVersion: managed DRANET (acceleratorPools[0]) needs GKE 1.34.1-gke.1829001 or newer, "
+        "got 1.30",
     ]
 
 
-A4X_DRANET = {"name": "gpu", "machineType": "a4x-highgpu-4g", "rdma": "dranet", "reservation": {"name": "r"}}
+@pytest.mark.parametrize("version", ["1.33", "1.34.0-gke.9999999", "1.34.1-gke.1829000"])
+def test_dranet_needs_its_gke_floor(version: str) -> None:
+    # GoogleCloudPlatform/cluster-toolkit gke-node-pool/gpu_direct.tf: dranet_min_version = "1.34.1-gke.1829001".
+    assert problems(kubernetesVersion=version, acceleratorPools=[pool(machineType="a3-ultragpu-8g", rdma="dranet")]) == [
+        f"{P}kubernetesVersion: managed DRANET (acceleratorPools[0]) needs GKE 1.34.1-gke.1829001 or newer, "
+        f"got {version}"
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.34", "1.34.1-gke.1829001", "1.35", "1.35.0-gke.1"])
+def test_dranet_floor_met_by_a_minor_only_version(version: str) -> None:
+    # "1.34" means the newest 1.34 patch the channel offers, which is past the floor within 1.34.
+    cluster = settings(kubernetesVersion=version, acceleratorPools=[pool(machineType="a3-ultragpu-8g", rdma="dranet")])
+    assert cluster.cluster.accelerator_pools[0].rdma == "dranet"
+
+
+@pytest.mark.parametrize(("machine", "version"), [("ct6e-standard-8t", "1.30"), ("ct6e-standard-4t", "1.31.1"),
+                                                   ("tpu7x-standard-4t", "1.33")])
+def test_accelerator_gke_floor_without_rdma(machine: str, version: str) -> None:
+    row_floor = {"ct6e-standard-8t": "1.31.2-gke.1115000", "ct6e-standard-4t": "1.31.2-gke.1115000",
+                 "tpu7x-standard-4t": "1.34.0-gke.2201000"}[machine]
+    family = "TPU7x" if machine.startswith("tpu7x") else "TPU v6e"
+    assert problems(kubernetesVersion=version, acceleratorPools=[pool(machineType=machine)]) == [
+        f"{P}kubernetesVersion: {family} on {machine} (acceleratorPools[0]) needs GKE {row_floor} or newer, "
+        f"got {version}"
+    ]
+    assert settings(kubernetesVersion="1.34", acceleratorPools=[pool(machineType=machine)]).cluster
+
+
+A4X_RDMA = {"name": "gpu", "machineType": "a4x-highgpu-4g", "rdma": "multi-network", "reservation": {"name": "r"}}
 
 
 @pytest.mark.parametrize("version", ["1.33.1-gke.1000", "1.31", "1.32.7-gke.9999999"])
 def test_rdma_floor_is_per_minor_line(version: str) -> None:
     # A4X: 1.33.4-gke.1036000+ or 1.32.8-gke.1108000+ (accelerator-catalog.md §3a). 1.33.1 is newer than the
     # oldest floor but older than its own line's, so it must fail.
-    assert problems(kubernetesVersion=version, acceleratorPools=[A4X_DRANET]) == [
+    assert problems(kubernetesVersion=version, acceleratorPools=[A4X_RDMA]) == [
         f"{P}kubernetesVersion: GPUDirect-RDMA on a4x-highgpu-4g (acceleratorPools[0]) needs GKE "
         "1.32.8-gke.1108000 or newer on 1.32, 1.33.4-gke.1036000 or newer on 1.33 or a newer minor, "
         f"got {version}"
@@ -268,8 +299,8 @@ def test_rdma_floor_is_per_minor_line(version: str) -> None:
 
 @pytest.mark.parametrize("version", ["1.33.4-gke.1036000", "1.32.9-gke.1", "1.32", "1.34", "1.35.0-gke.1"])
 def test_rdma_floor_met(version: str) -> None:
-    assert settings(kubernetesVersion=version, acceleratorPools=[A4X_DRANET]).cluster.accelerator_pools[0].rdma == (
-        "dranet"
+    assert settings(kubernetesVersion=version, acceleratorPools=[A4X_RDMA]).cluster.accelerator_pools[0].rdma == (
+        "multi-network"
     )
 
 

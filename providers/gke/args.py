@@ -148,6 +148,8 @@ class AcceleratorPoolArgs(TypedDict, total=False):
     """Extra Kubernetes node labels."""
     taints: list[TaintArgs]
     """Extra node taints."""
+    local_ssd_ephemeral_storage: bool
+    """Back ephemeral storage with the machine's local NVMe SSDs (default: on for A3 Ultra, A4, A4X)."""
 
 
 class LwsArgs(TypedDict, total=False):
@@ -185,6 +187,19 @@ class DraDriverArgs(TypedDict, total=False):
     """Apply the COS driver installer DaemonSet that loads the NVIDIA driver (default true)."""
 
 
+class MaintenanceExclusionArgs(TypedDict, total=False):
+    """A GKE maintenance exclusion."""
+
+    name: Required[str]
+    """Exclusion name (unique in the cluster)."""
+    start_time: Required[str]
+    """RFC 3339 timestamp (``2026-01-01T00:00:00Z``) or a date (midnight UTC)."""
+    end_time: str
+    """Default: until the end of support of the cluster's minor version (not for ``NO_UPGRADES``)."""
+    scope: Literal["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"]
+    """Default ``NO_MINOR_OR_NODE_UPGRADES``."""
+
+
 class GkeClusterArgs(TypedDict, total=False):
     """Arguments of :class:`~llmd_infra.providers.gke.GkeCluster`."""
 
@@ -220,6 +235,10 @@ class GkeClusterArgs(TypedDict, total=False):
     protect: bool
     """Pulumi ``protect`` on the cluster and the accelerator pools (default: the ``opts.protect`` passed
     to the component, else true)."""
+    maintenance_exclusions: list[MaintenanceExclusionArgs]
+    """Hold GKE upgrades (``NO_MINOR_OR_NODE_UPGRADES`` keeps node upgrades from breaking a multi-host slice)."""
+    maintenance_start_time: str
+    """Daily maintenance window start, ``HH:MM`` GMT (default ``09:00`` when exclusions are set)."""
 
 
 __all__ = [
@@ -229,6 +248,7 @@ __all__ = [
     "ExistingNetworkArgs",
     "GkeClusterArgs",
     "LwsArgs",
+    "MaintenanceExclusionArgs",
     "NetworkArgs",
     "ReservationArgs",
     "SystemPoolArgs",
