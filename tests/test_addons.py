@@ -228,6 +228,47 @@ def test_lws_upgrade_cannot_delete_the_crd() -> None:
             assert after.by_urn(r.urn).inputs == r.inputs, r.name
 
 
+def test_lws_default_is_llm_d_current_install() -> None:
+    """llm-d's wide-EP and P/D guides: LWS 0.11.1 with --set enableDisaggregatedSet=true."""
+    plan = record(lambda o: LeaderWorkerSet("lws", {}, o))
+    rel = plan.named("lws-release")
+    assert pins.LWS.version == "0.11.1"
+    assert rel.inputs["version"] == "0.11.1"
+    assert rel.inputs["values"] == {"enableDisaggregatedSet": True}
+
+
+@pytest.mark.parametrize(
+    ("version", "values"), [("0.7.0", {}), ("0.8.0", {}), ("0.9.0", {"enableDisaggregatedSet": True})]
+)
+def test_lws_pinned_older_chart_drops_the_default_on_option(version: str, values: dict[str, bool]) -> None:
+    # The chart has the value since kubernetes-sigs/lws v0.9.0 (charts/lws/values.yaml, #871).
+    rel = record(lambda o: LeaderWorkerSet("lws", {"version": version}, o)).named("lws-release")
+    assert rel.inputs["version"] == version and rel.inputs["values"] == values
+
+
+def test_lws_option_the_version_lacks_is_refused() -> None:
+    with pytest.raises((ConfigError, ProgramError)) as info:
+        lws_plan("0.7.0", disagg=True)
+    assert (
+        "enableDisaggregatedSet: true needs LWS 0.9.0 or newer (the chart's enableDisaggregatedSet value arrived "
+        "in kubernetes-sigs/lws v0.9.0), got version 0.7.0; allowed: false, or a version >= 0.9.0"
+    ) in str(info.value)
+
+
+def test_lws_upgrade_to_the_new_default_keeps_the_guard() -> None:
+    """A stack pinned at 0.7.0 moving to the 0.11.1 default: a helm upgrade (version and values), the guard
+    untouched, nothing replaced or deleted."""
+    before = record(lambda o: LeaderWorkerSet("lws", {"version": "0.7.0"}, o))
+    after = record(lambda o: LeaderWorkerSet("lws", {}, o))
+    assert {r.urn for r in before} == {r.urn for r in after}
+    assert before.named("lws-crd-guard").inputs == after.named("lws-crd-guard").inputs
+    rel_a, rel_b = before.named("lws-release"), after.named("lws-release")
+    changed = {k for k in {*rel_a.inputs, *rel_b.inputs} if rel_a.inputs.get(k) != rel_b.inputs.get(k)}
+    assert changed == {"version", "values"}
+    assert rel_b.inputs["values"] == {"enableDisaggregatedSet": True}
+    assert not rel_b.replace_on_changes and not rel_b.delete_before_replace and rel_b.protect
+
+
 # ---------------------------------------------------------------- Gateway API CRDs
 
 

@@ -257,7 +257,8 @@ def test_rdma_needs_new_enough_gke() -> None:
 @pytest.mark.parametrize("version", ["1.33", "1.34.0-gke.9999999", "1.34.1-gke.1829000"])
 def test_dranet_needs_its_gke_floor(version: str) -> None:
     # GoogleCloudPlatform/cluster-toolkit gke-node-pool/gpu_direct.tf: dranet_min_version = "1.34.1-gke.1829001".
-    assert problems(kubernetesVersion=version, acceleratorPools=[pool(machineType="a3-ultragpu-8g", rdma="dranet")]) == [
+    a3u = pool(machineType="a3-ultragpu-8g", rdma="dranet")
+    assert problems(kubernetesVersion=version, acceleratorPools=[a3u]) == [
         f"{P}kubernetesVersion: managed DRANET (acceleratorPools[0]) needs GKE 1.34.1-gke.1829001 or newer, "
         f"got {version}"
     ]

@@ -35,7 +35,8 @@ def record() -> Plan:
 
 def test_pinned_revision_is_the_current_upstream_file() -> None:
     assert REVISION == "f2cf4197a5c3f0f20133be15d5fad8b7453beed5"
-    assert TYPE == "llmd-infra:gke:CosNvidiaDriverInstaller" and OLD_TYPE == "llmd-infra:addons:CosNvidiaDriverInstaller"
+    assert TYPE == "llmd-infra:gke:CosNvidiaDriverInstaller"
+    assert OLD_TYPE == "llmd-infra:addons:CosNvidiaDriverInstaller"
 
 
 def test_daemonset_matches_daemonset_preloaded_yaml() -> None:
@@ -70,7 +71,11 @@ def test_daemonset_matches_daemonset_preloaded_yaml() -> None:
     assert installer["resources"] == {"requests": {"cpu": "150m"}}
     # skip-if-loaded: a node whose NVIDIA module is already loaded is left alone.
     assert installer["command"] == ["bash", "-c", INSTALL_COMMAND]
-    assert "if lsmod | grep nvidia; then" in INSTALL_COMMAND and "/cos-gpu-installer install || exit 1" in INSTALL_COMMAND
+    assert INSTALL_COMMAND.splitlines()[1:3] == ["if lsmod | grep nvidia; then", (
+        '  echo "GPU driver is already installed, the installed version may or may not be the driver version being '
+        'tried to install, skipping installation"'
+    )]
+    assert "  /cos-gpu-installer install || exit 1" in INSTALL_COMMAND.splitlines()
     assert {e["name"]: e["value"] for e in installer["env"]}["NVIDIA_INSTALL_DIR_HOST"] == "/home/kubernetes/bin/nvidia"
     # the multi-arch partition image (amd64 and arm64 A4X), with H200 support
     assert partition["name"] == "partition-gpus"

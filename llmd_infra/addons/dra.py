@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import pulumi
-import pulumi_kubernetes as k8s
 from pydantic import BaseModel, Field, field_validator
 
 from llmd_infra import pins

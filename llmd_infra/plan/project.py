@@ -37,11 +37,9 @@ class Project:
         return self.stack_config_dir / f"Pulumi.{stack}.yaml"
 
     def stacks(self) -> list[str]:
-        """Stack names with a config file in ``stackConfigDir``."""
-        names = []
-        for path in sorted(self.stack_config_dir.glob("Pulumi.*.yaml")):
-            names.append(path.name[len("Pulumi.") : -len(".yaml")])
-        return names
+        """Stack names with a config file in ``stackConfigDir``, sorted by name (not by file name, where
+        ``gke-tpu-v6e-single`` would sort before ``gke-tpu-v6e``)."""
+        return sorted(path.name[len("Pulumi.") : -len(".yaml")] for path in self.stack_config_dir.glob("Pulumi.*.yaml"))
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,7 @@ class LwsArgs(TypedDict, total=False):
     version: str
     """LWS chart version (default: the pinned one; >= llm-d's minimum)."""
     enable_disaggregated_set: bool
-    """Install the DisaggregatedSet webhook (LWS >= 0.11; default false)."""
+    """Install the DisaggregatedSet webhook and RBAC (default: on where the chart version has it, 0.9.0+)."""
 
 
 class GatewayCrdsArgs(TypedDict, total=False):

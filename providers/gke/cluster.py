@@ -38,7 +38,9 @@ DEFAULT_MAINTENANCE_START = "09:00"
 """Daily maintenance window start (GMT) when exclusions are set and no start is given: Cluster Toolkit's
 default (modules/scheduler/gke-cluster/variables.tf @1047080, ``maintenance_start_time``)."""
 
-ARM64_TOLERATION: Toleration = {"key": "kubernetes.io/arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"}
+ARM64_TOLERATION: Toleration = {
+    "key": "kubernetes.io/arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"
+}
 """GKE taints Arm nodes ``kubernetes.io/arch=arm64:NoSchedule``; the NVIDIA DRA driver's kubelet plugin
 tolerates it where GPUs of an Arm pool come through DRA (Cluster Toolkit's A4X values,
 modules/management/kubectl-apply/main.tf @1047080)."""

@@ -1053,14 +1053,14 @@ class GkeClusterConfig(ClusterConfigBase):
     @model_validator(mode="after")
     def _cross(self, info: ValidationInfo) -> GkeClusterConfig:
         problems = _Problems("GkeClusterConfig")
-        for loc, message, value in _zone_problems(self.region, ["zones"], self.zones):
-            problems.add(loc, message, value)
-        for loc, message, value in _zone_problems(self.region, ["systemPool", "zones"], self.system_pool.zones or []):
-            problems.add(loc, message, value)
-        for loc, message, value in _project_problems(self.project, info):
-            problems.add(loc, message, value)
-        for loc, message, value in gcp_label_problems(self.labels):
-            problems.add(["labels", *loc], message, value)
+        found = [
+            *_zone_problems(self.region, ["zones"], self.zones),
+            *_zone_problems(self.region, ["systemPool", "zones"], self.system_pool.zones or []),
+            *_project_problems(self.project, info),
+            *((["labels", *where], message, value) for where, message, value in gcp_label_problems(self.labels)),
+        ]
+        for where, message, value in found:
+            problems.add(where, message, value)
         seen: dict[str, int] = {}
         multi_network: list[tuple[int, AcceleratorPoolConfig]] = []
         for i, pool in enumerate(self.accelerator_pools):

@@ -47,16 +47,17 @@ PAUSE_IMAGE = "gke.gcr.io/pause:3.8@sha256:880e63f94b145e46f1b1082bb71b85e21f16b
 INSTALLER_IMAGE = "cos-nvidia-installer:fixed"
 """Preloaded on GKE's COS nodes (``imagePullPolicy: Never``)."""
 
-INSTALL_COMMAND = """\
-echo "Checking for existing GPU driver modules"
-if lsmod | grep nvidia; then
-  echo "GPU driver is already installed, the installed version may or may not be the driver version being tried to install, skipping installation"
-  exit 0
-else
-  echo "No GPU driver module detected, installing now"
-  /cos-gpu-installer install || exit 1
-fi
-"""
+INSTALL_COMMAND = (
+    'echo "Checking for existing GPU driver modules"\n'
+    "if lsmod | grep nvidia; then\n"
+    '  echo "GPU driver is already installed, the installed version may or may not be the driver version being '
+    'tried to install, skipping installation"\n'
+    "  exit 0\n"
+    "else\n"
+    '  echo "No GPU driver module detected, installing now"\n'
+    "  /cos-gpu-installer install || exit 1\n"
+    "fi\n"
+)
 """The pinned revision's init command: a node that already has an NVIDIA module loaded is left alone."""
 
 CPU_REQUEST = "150m"
