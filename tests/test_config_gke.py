@@ -399,3 +399,239 @@ def test_gateway_crds_only_before_gke_installs_them() -> None:
     assert not settings(kubernetesVersion="1.34").cluster.needs_gateway_crds()
     assert not settings().cluster.needs_gateway_crds()
     assert version_at_least("1.35", "1.34.3-gke.1318000")
+
+
+# --- limits the cloud APIs enforce -----------------------------------------------------------------
+
+
+def test_project_must_be_a_project_id_and_present() -> None:
+    assert problems(project="My_Project") == [
+        f"{P}project: 'My_Project' is not a Google Cloud project id (6 to 30 lowercase letters, digits and '-', "
+        "starting with a letter and not ending with '-')"
+    ]
+    with pytest.raises(ConfigError) as info:
+        settings_from_values({"llmd-infra:cluster": json.dumps(BASE)})
+    assert [str(p) for p in info.value.problems] == [
+        f"{P}project: required when gcp:project is not set (pulumi config set gcp:project <project-id>)"
+    ]
+    with pytest.raises(ConfigError) as info:
+        settings_from_values({"gcp:project": "x", "llmd-infra:cluster": json.dumps(BASE)})
+    assert [str(p) for p in info.value.problems] == [
+        f"{P}project: gcp:project 'x' is not a Google Cloud project id (6 to 30 lowercase letters, digits and '-', "
+        "starting with a letter and not ending with '-')"
+    ]
+
+
+@pytest.mark.parametrize("version", ["v1.34", "1.34.1-gke", "1.34.1.2", "1.34-gke.1"])
+def test_kubernetes_version_is_written_as_gke_writes_it(version: str) -> None:
+    assert problems(kubernetesVersion=version) == [
+        f"{P}kubernetesVersion: '{version}' is not a GKE version; write it as GKE does: MAJOR.MINOR (1.34), "
+        "MAJOR.MINOR.PATCH (1.34.1) or MAJOR.MINOR.PATCH-gke.BUILD (1.34.1-gke.1829001)"
+    ]
+
+
+@pytest.mark.parametrize("number", [1.3, 1.34, 2])
+def test_unquoted_number_version_is_refused_with_a_hint(number: float) -> None:
+    assert problems(kubernetesVersion=number) == [
+        f"{P}kubernetesVersion: {number} is a number, not a version: YAML reads an unquoted 1.30 as 1.3; write the "
+        'version in quotes as you mean it (e.g. "1.30")'
+    ]
+
+
+def test_zones_are_a_set() -> None:
+    assert problems(zones=["us-central1-b", "us-central1-c", "us-central1-b"], systemPool={"nodeCount": 3}) == [
+        f"{P}zones[2]: zone 'us-central1-b' is already zones[0]; list each zone once"
+    ]
+    assert problems(acceleratorPools=[pool(zones=["us-central1-b", "us-central1-b"], nodeCount=2)]) == [
+        f"{P}acceleratorPools[0].zones[1]: zone 'us-central1-b' is already acceleratorPools[0].zones[0]; "
+        "list each zone once"
+    ]
+
+
+def test_gcp_labels_follow_the_label_rules() -> None:
+    assert problems(labels={"Team": "ok", "cost-center": "Has Space", "x" * 64: "v"}) == [
+        f"{P}labels.Team: 'Team' is not a GCP label key (1 to 63 lowercase letters, digits, '_' and '-', starting "
+        "with a lowercase letter)",
+        f"{P}labels.cost-center: 'Has Space' is not a GCP label value (0 to 63 lowercase letters, digits, '_' and '-')",
+        f"{P}labels.{'x' * 64}: '{'x' * 64}' is not a GCP label key (1 to 63 lowercase letters, digits, '_' and '-', "
+        "starting with a lowercase letter)",
+    ]
+    assert problems(labels={f"k{i}": "v" for i in range(65)}) == [f"{P}labels: 65 labels; GCP allows at most 64"]
+
+
+def test_node_labels_and_taints_follow_kubernetes_rules() -> None:
+    bad_labels = {"team/": "a", "node-role.kubernetes.io/gpu": "", "ok": "-bad-"}
+    assert problems(acceleratorPools=[pool(labels=bad_labels)]) == [
+        f"{P}acceleratorPools[0].labels.team/: 'team/' is not a Kubernetes label key: the name part must be 1 to 63 "
+        "letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+        f"{P}acceleratorPools[0].labels.node-role.kubernetes.io/gpu: 'node-role.kubernetes.io/gpu' is in a namespace "
+        "reserved for Kubernetes (kubernetes.io, k8s.io); node labels there must be under kubelet.kubernetes.io or "
+        "node.kubernetes.io",
+        f"{P}acceleratorPools[0].labels.ok: '-bad-' is not a Kubernetes label value (at most 63 letters, digits, '-', "
+        "'_' or '.', starting and ending with a letter or digit, or empty)",
+    ]
+    assert settings(acceleratorPools=[pool(labels={"node.kubernetes.io/role": "gpu"})]).cluster
+    assert problems(acceleratorPools=[pool(taints=[
+        {"key": "nvidia.com/gpu"}, {"key": "dedicated", "value": "llm-d"}, {"key": "dedicated", "value": "x"},
+    ])]) == [
+        f"{P}acceleratorPools[0].taints[0].key: 'nvidia.com/gpu' with effect NoSchedule is the taint every "
+        "g2-standard-24 pool already carries; remove it or use another key or effect",
+        f"{P}acceleratorPools[0].taints[2].key: 'dedicated' with effect NoSchedule is already taints[1]",
+    ]
+    assert problems(acceleratorPools=[pool(taints=[{"key": "a b"}])]) == [
+        f"{P}acceleratorPools[0].taints[0].key: 'a b' is not a Kubernetes label key: the name part must be 1 to 63 "
+        "letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
+    ]
+
+
+def test_reservation_and_existing_network_names() -> None:
+    assert problems(acceleratorPools=[pool(reservation={"name": "My_Res", "project": "p"})]) == [
+        f"{P}acceleratorPools[0].reservation.name: 'My_Res' is not a reservation name (1 to 63 lowercase letters, "
+        "digits and '-', starting with a letter and not ending with '-')",
+        f"{P}acceleratorPools[0].reservation.project: 'p' is not a Google Cloud project id (6 to 30 lowercase "
+        "letters, digits and '-', starting with a letter and not ending with '-')",
+    ]
+    existing = {"network": "projects/p1/global/networks/vpc", "subnetwork": "Sub Net",
+                "podsRangeName": "pods", "servicesRangeName": "svc_range"}
+    assert problems(network={"masterAuthorizedNetworks": [{"cidr": "203.0.113.0/24"}], "existing": existing}) == [
+        f"{P}network.existing.subnetwork: 'Sub Net' is neither a network/subnetwork name (RFC 1035, at most 63 "
+        "characters) nor its projects/<project>/(global|regions/<region>)/(networks|subnetworks)/<name> path or URL",
+        f"{P}network.existing.servicesRangeName: 'svc_range' is not a secondary range name (1 to 63 lowercase "
+        "letters, digits and '-', starting with a letter and not ending with '-')",
+    ]
+
+
+def test_address_ranges_fit_what_they_serve() -> None:
+    net = {"masterAuthorizedNetworks": [{"cidr": "203.0.113.0/24"}]}
+    assert problems(network={**net, "podsCidr": "fd00::/64"}) == [
+        f"{P}network.podsCidr: 'fd00::/64' is an IPv6 block; GKE subnet and cluster ranges here are IPv4"
+    ]
+    assert problems(network={**net, "proxyCidr": "10.9.0.0/27"}) == [
+        f"{P}network.proxyCidr: '10.9.0.0/27' is too small for a proxy-only subnet; allowed: /26 or larger "
+        "(/23 recommended)"
+    ]
+    assert problems(network={**net, "nodeCidr": "10.0.0.0/29"}, acceleratorPools=[pool(nodeCount=4)]) == [
+        f"{P}network.nodeCidr: '10.0.0.0/29' addresses 4 nodes (less the 4 addresses every subnet reserves), but the "
+        "pools reach 5; use a larger range"
+    ]
+    assert problems(network={**net, "podsCidr": "10.4.0.0/22"}, acceleratorPools=[pool(nodeCount=4)]) == [
+        f"{P}network.podsCidr: '10.4.0.0/22' serves 4 nodes at one /24 per node (110 pods each), but the pools "
+        "reach 5; use a larger range"
+    ]
+    a4 = pool(machineType="a4-highgpu-8g", rdma="multi-network", multiHost=True, nodeCount=2)
+    assert problems(network={**net, "rdmaCidr": "192.168.64.0/22"}, acceleratorPools=[a4]) == [
+        f"{P}network.rdmaCidr: '192.168.64.0/22' holds 4 /24 subnets, but the multi-network pools have 8 RDMA NICs "
+        "(one /24 each); allowed: /21 or larger"
+    ]
+    assert problems(network={**net, "gvnicCidr": "192.168.0.0/30"}, acceleratorPools=[a4]) == [
+        f"{P}network.gvnicCidr: '192.168.0.0/30' addresses 0 nodes, but the multi-network pools reach 2"
+    ]
+
+
+def test_machine_shapes_disks_and_pool_sizes_are_real() -> None:
+    assert problems(systemPool={"machineType": "e2-standard-6"}) == [
+        f"{P}systemPool.machineType: 'e2-standard-6' does not exist: e2-standard comes with 2, 4, 8, 16, 32 vCPUs"
+    ]
+    assert settings(systemPool={"machineType": "n2-standard-48"}).cluster.system_pool.machine_type == "n2-standard-48"
+    assert problems(acceleratorPools=[pool(diskSizeGb=70000)]) == [
+        f"{P}acceleratorPools[0].diskSizeGb: Input should be less than or equal to 65536 (got 70000)"
+    ]
+    assert problems(acceleratorPools=[pool(nodeCount=1001)]) == [
+        f"{P}acceleratorPools[0].nodeCount: 1001 nodes exceed GKE's 1000 nodes per node pool per zone (1 zone: at "
+        "most 1000)"
+    ]
+    assert problems(acceleratorPools=[pool(autoscaling={"minNodes": 0, "maxNodes": 2500})]) == [
+        f"{P}acceleratorPools[0].autoscaling.maxNodes: 2500 nodes exceed GKE's 1000 nodes per node pool per zone "
+        "(1 zone: at most 1000)",
+        # ... and the default pods range (/14: 1024 nodes at a /24 each) could not serve them either.
+        f"{P}network.podsCidr: '10.4.0.0/14' serves 1024 nodes at one /24 per node (110 pods each), but the pools "
+        "reach 2501; use a larger range",
+    ]
+
+
+# --- maintenance exclusions ---------------------------------------------------------------------------
+
+
+def test_maintenance_exclusion_defaults_and_dates() -> None:
+    cluster = settings(maintenanceExclusions=[{"name": "hold", "startTime": "2026-01-01"}]).cluster
+    [exclusion] = cluster.maintenance_exclusions
+    assert (exclusion.start_time, exclusion.end_time, exclusion.scope) == (
+        "2026-01-01T00:00:00Z", None, "NO_MINOR_OR_NODE_UPGRADES"
+    )
+
+
+def test_maintenance_exclusion_rules() -> None:
+    assert problems(maintenanceExclusions=[
+        {"name": "a", "startTime": "next monday"},
+        {"name": "b", "startTime": "2026-01-01T00:00:00"},
+        {"name": "c", "startTime": "2026-02-01T00:00:00Z", "endTime": "2026-01-01T00:00:00Z"},
+        {"name": "d", "startTime": "2026-01-01T00:00:00Z", "scope": "NO_UPGRADES"},
+        {"name": "e", "startTime": "2026-01-01T00:00:00Z", "endTime": "2026-03-01T00:00:00Z", "scope": "NO_UPGRADES"},
+    ], maintenanceStartTime="25:00") == [
+        f"{P}maintenanceExclusions[0].startTime: 'next monday' is not an RFC 3339 timestamp (e.g. "
+        "2026-01-01T00:00:00Z) or a date (2026-01-01)",
+        f"{P}maintenanceExclusions[1].startTime: '2026-01-01T00:00:00' has no time zone; write it as an RFC 3339 "
+        "timestamp, e.g. 2026-01-01T00:00:00Z",
+        f"{P}maintenanceExclusions[2].endTime: '2026-01-01T00:00:00Z' is not after startTime '2026-02-01T00:00:00Z'",
+        f"{P}maintenanceExclusions[3].endTime: scope NO_UPGRADES needs an endTime at most 30 days after startTime "
+        "(it cannot last until end of support); allowed without endTime: NO_MINOR_UPGRADES, NO_MINOR_OR_NODE_UPGRADES",
+        f"{P}maintenanceExclusions[4].endTime: '2026-03-01T00:00:00Z' is more than 30 days after startTime; scope "
+        "NO_UPGRADES lasts at most 30 days",
+        f"{P}maintenanceStartTime: '25:00' is not a time of day HH:MM (00:00 to 23:59, GMT)",
+    ]
+    assert problems(maintenanceExclusions=[{"name": "x", "startTime": "2026-01-01"}] * 2) == [
+        f"{P}maintenanceExclusions[1].name: 'x' is already the name of maintenanceExclusions[0]"
+    ]
+    many = [{"name": f"x{i}", "startTime": "2026-01-01"} for i in range(21)]
+    [message] = problems(maintenanceExclusions=many)
+    assert message.startswith(f"{P}maintenanceExclusions: List should have at most 20 items after validation")
+
+
+# --- item 4, 5, 7: A4X on DRANET, local SSDs, flex-start ----------------------------------------------
+
+
+def test_a4x_dranet_keeps_the_gke_driver_and_device_plugin() -> None:
+    a4x = {"name": "gb200", "machineType": "a4x-highgpu-4g", "rdma": "dranet", "reservation": {"name": "r"}}
+    [nic_only] = settings(kubernetesVersion="1.34", acceleratorPools=[a4x]).cluster.accelerator_pools
+    assert (nic_only.driver(), nic_only.dra_gpus(), nic_only.ephemeral_local_ssds()) == ("default", False, 0)
+    full_dra = {**a4x, "gpuDriver": "disabled"}
+    [full] = settings(kubernetesVersion="1.34", acceleratorPools=[full_dra]).cluster.accelerator_pools
+    assert (full.driver(), full.dra_gpus()) == ("disabled", True)
+    [a3u] = settings(acceleratorPools=[pool(machineType="a3-ultragpu-8g", rdma="dranet")]).cluster.accelerator_pools
+    assert (a3u.driver(), a3u.dra_gpus(), a3u.ephemeral_local_ssds()) == ("disabled", True, 32)
+
+
+def test_local_ssd_ephemeral_storage_needs_the_machines_ssds() -> None:
+    assert problems(acceleratorPools=[pool(localSsdEphemeralStorage=True)]) == [
+        f"{P}acceleratorPools[0].localSsdEphemeralStorage: true needs the local SSDs of the machine type, and the "
+        "catalog knows none for g2-standard-24; allowed: false"
+    ]
+    a4_off = pool(machineType="a4-highgpu-8g", localSsdEphemeralStorage=False)
+    [off] = settings(acceleratorPools=[a4_off]).cluster.accelerator_pools
+    assert off.ephemeral_local_ssds() is None
+
+
+def test_flex_start_with_compact_placement_only_on_a3_ultra_and_a4() -> None:
+    flex = {"flexStart": True, "autoscaling": {"minNodes": 0, "maxNodes": 2}, "compactPlacement": True}
+    assert problems(acceleratorPools=[pool(**flex)]) == [
+        f"{P}acceleratorPools[0].flexStart: flex-start with compact placement is offered on A3 Ultra and A4 only, "
+        "not g2-standard-24; set compactPlacement: false (single-host pools) or use a reservation"
+    ]
+    assert settings(acceleratorPools=[pool(machineType="a4-highgpu-8g", **flex)]).cluster
+
+
+# --- every problem of a file at once -------------------------------------------------------------------
+
+
+def test_every_problem_of_a_file_comes_out_at_once() -> None:
+    found = problems(
+        name="Bad_Name",
+        kubernetesVersion=1.3,
+        zones=["us-central1-b", "us-east1-b"],
+        labels={"Team": "x"},
+        acceleratorPools=[pool(machineType="a9-megagpu-8g", nodeCount=5000)],
+    )
+    assert [m.split(": ")[0] for m in found] == [
+        f"{P}name", f"{P}kubernetesVersion", f"{P}labels.Team", f"{P}acceleratorPools[0].machineType",
+        f"{P}zones[1]", f"{P}acceleratorPools[0].nodeCount",
+    ]

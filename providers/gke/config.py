@@ -246,6 +246,19 @@ class _Problems:
             raise ValidationError.from_exception_data(self.title, self.errors)
 
 
+Found = list[tuple[list[str | int], str, Any]]
+"""(location, message, value) of each problem a check found."""
+
+
+def _raise_found(title: str, found: Found) -> None:
+    """Raise ``found`` as one ValidationError (a field validator's locations are below its field)."""
+    if found:
+        problems = _Problems(title)
+        for loc, message, value in found:
+            problems.add(loc, message, value)
+        problems.raise_if_any()
+
+
 def _as_init_errors(error: ValidationError) -> list[InitErrorDetails]:
     """``error``'s problems, re-raisable together with more (type, location, input and message kept)."""
     out: list[InitErrorDetails] = []
@@ -640,6 +653,20 @@ class AcceleratorPoolConfig(LlmdModel):
     def _known_machine(cls, value: str) -> str:
         return one_of(value, gpu_machine_types(), "GKE accelerator machine type")
 
+    @field_validator("labels")
+    @classmethod
+    def _node_labels(cls, labels: dict[str, str]) -> dict[str, str]:
+        found: Found = []
+        for key, value in labels.items():
+            problem = k8s_label_key_problem(key) or node_label_namespace_problem(key)
+            if problem:
+                found.append(([key], problem, key))
+            value_problem = k8s_label_value_problem(value)
+            if value_problem:
+                found.append(([key], value_problem, value))
+        _raise_found("labels", found)
+        return labels
+
     @field_validator("accelerator")
     @classmethod
     def _known_accelerator(cls, value: str | None) -> str | None:
@@ -675,18 +702,11 @@ class AcceleratorPoolConfig(LlmdModel):
             self._check_gpu(m, problems)
         self._check_disk(m, problems)
         self._check_provisioning(m, problems)
-        self._check_labels_and_taints(m, problems)
+        self._check_taints(m, problems)
         problems.raise_if_any()
         return self
 
-    def _check_labels_and_taints(self, m: GkeMachineType, problems: _Problems) -> None:
-        for key, value in self.labels.items():
-            problem = k8s_label_key_problem(key) or node_label_namespace_problem(key)
-            if problem:
-                problems.add(["labels", key], problem, key)
-            value_problem = k8s_label_value_problem(value)
-            if value_problem:
-                problems.add(["labels", key], value_problem, value)
+    def _check_taints(self, m: GkeMachineType, problems: _Problems) -> None:
         own_taint = TPU_TAINT_KEY if m.is_tpu else GPU_TAINT_KEY
         seen: dict[tuple[str, str], int] = {}
         for i, taint in enumerate(self.taints):
@@ -1008,6 +1028,27 @@ class GkeClusterConfig(ClusterConfigBase):
     def _project(cls, value: str | None) -> str | None:
         return None if value is None else _project_id(value)
 
+    @field_validator("labels")
+    @classmethod
+    def _gcp_labels(cls, labels: dict[str, str]) -> dict[str, str]:
+        _raise_found("labels", gcp_label_problems(labels))
+        return labels
+
+    @field_validator("maintenance_exclusions")
+    @classmethod
+    def _unique_exclusions(cls, exclusions: list[MaintenanceExclusionConfig]) -> list[MaintenanceExclusionConfig]:
+        names: dict[str, int] = {}
+        found: Found = []
+        for i, exclusion in enumerate(exclusions):
+            first = names.setdefault(exclusion.name, i)
+            if first != i:
+                found.append(
+                    ([i, "name"], f"'{exclusion.name}' is already the name of maintenanceExclusions[{first}]",
+                     exclusion.name)
+                )
+        _raise_found("maintenanceExclusions", found)
+        return exclusions
+
     @field_validator("maintenance_start_time")
     @classmethod
     def _hhmm(cls, value: str | None) -> str | None:
@@ -1057,7 +1098,6 @@ class GkeClusterConfig(ClusterConfigBase):
             *_zone_problems(self.region, ["zones"], self.zones),
             *_zone_problems(self.region, ["systemPool", "zones"], self.system_pool.zones or []),
             *_project_problems(self.project, info),
-            *((["labels", *where], message, value) for where, message, value in gcp_label_problems(self.labels)),
         ]
         for where, message, value in found:
             problems.add(where, message, value)
@@ -1103,7 +1143,7 @@ class GkeClusterConfig(ClusterConfigBase):
                     f"{lo} nodes cannot be spread evenly over {len(zones)} zones ({', '.join(zones)})",
                     lo,
                 )
-            self._check_pool_size(problems, loc, pool.autoscaling is not None, hi, len(zones))
+            self._check_pool_size(problems, loc, pool.autoscaling is not None, hi, len(set(zones)))
             self._check_versions(problems, loc, pool)
             if pool.rdma == "multi-network":
                 multi_network.append((i, pool))
@@ -1117,32 +1157,18 @@ class GkeClusterConfig(ClusterConfigBase):
                 f"{lo} nodes cannot be spread evenly over {len(sys_zones)} zones ({', '.join(sys_zones)})",
                 lo,
             )
-        self._check_pool_size(problems, ["systemPool"], self.system_pool.autoscaling is not None, hi, len(sys_zones))
+        self._check_pool_size(
+            problems, ["systemPool"], self.system_pool.autoscaling is not None, hi, len(set(sys_zones))
+        )
         self._check_address_ranges(problems)
-        names: dict[str, int] = {}
-        for i, exclusion in enumerate(self.maintenance_exclusions):
-            first = names.setdefault(exclusion.name, i)
-            if first != i:
-                problems.add(
-                    ["maintenanceExclusions", i, "name"],
-                    f"'{exclusion.name}' is already the name of maintenanceExclusions[{first}]",
-                    exclusion.name,
-                )
         problems.raise_if_any()
         return self
 
     def _check_pool_size(
         self, problems: _Problems, loc: list[str | int], autoscaled: bool, most: int, zones: int
     ) -> None:
-        limit = MAX_NODES_PER_POOL_ZONE * zones
-        if most > limit:
-            key = "autoscaling" if autoscaled else "nodeCount"
-            problems.add(
-                [*loc, key, "maxNodes"] if autoscaled else [*loc, key],
-                f"{most} nodes exceed GKE's {MAX_NODES_PER_POOL_ZONE} nodes per node pool per zone ({zones} "
-                f"zone{'s' if zones != 1 else ''}: at most {limit})",
-                most,
-            )
+        for where, message, value in _pool_size_problems(loc, autoscaled, most, zones):
+            problems.add(where, message, value)
 
     def _check_multi_network(self, problems: _Problems, pools: list[tuple[int, AcceleratorPoolConfig]]) -> None:
         first_i, first = pools[0]
@@ -1276,6 +1302,32 @@ def _zone_problems(region: str, loc: list[str | int], zones: Sequence[Any]) -> l
     return out
 
 
+def _pool_size_problems(loc: list[str | int], autoscaled: bool, most: int, zones: int) -> Found:
+    limit = MAX_NODES_PER_POOL_ZONE * zones
+    if most <= limit:
+        return []
+    return [(
+        [*loc, "autoscaling", "maxNodes"] if autoscaled else [*loc, "nodeCount"],
+        f"{most} nodes exceed GKE's {MAX_NODES_PER_POOL_ZONE} nodes per node pool per zone ({zones} "
+        f"zone{'s' if zones != 1 else ''}: at most {limit})",
+        most,
+    )]
+
+
+def _raw_pool_size(loc: list[str | int], pool: Mapping[str, Any], default_zones: Any) -> Found:
+    zones = pool.get("zones") if isinstance(pool.get("zones"), list) else default_zones
+    if not isinstance(zones, list) or not zones:
+        return []
+    count = _field(pool, "node_count")
+    scaling = pool.get("autoscaling")
+    most = _field(scaling, "max_nodes") if isinstance(scaling, Mapping) else None
+    if isinstance(most, int) and not isinstance(most, bool):
+        return _pool_size_problems(loc, True, most, len(set(map(str, zones))))
+    if isinstance(count, int) and not isinstance(count, bool):
+        return _pool_size_problems(loc, False, count, len(set(map(str, zones))))
+    return []
+
+
 def _loc_text(loc: Sequence[str | int]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc))
 
@@ -1307,10 +1359,11 @@ def _field(data: Mapping[str, Any], name: str) -> Any:
 
 
 def _raw_problems(data: Any, info: ValidationInfo) -> list[InitErrorDetails]:
-    """Zone and project problems read from the raw input (for a file whose other fields already failed)."""
+    """Zone, pool size and project problems read from the raw input (for a file whose other fields already
+    failed, so that they come out in the same pass)."""
     if not isinstance(data, Mapping):
         return []
-    found: list[tuple[list[str | int], str, Any]] = []
+    found: Found = []
     region = data.get("region")
     if isinstance(region, str) and _REGION_RE.match(region):
         zones = data.get("zones")
@@ -1323,6 +1376,10 @@ def _raw_problems(data: Any, info: ValidationInfo) -> list[InitErrorDetails]:
         for i, pool in enumerate(pools if isinstance(pools, list) else []):
             if isinstance(pool, Mapping) and isinstance(pool.get("zones"), list):
                 found += _zone_problems(region, ["acceleratorPools", i, "zones"], pool["zones"])
+    pools = _field(data, "accelerator_pools")
+    for i, pool in enumerate(pools if isinstance(pools, list) else []):
+        if isinstance(pool, Mapping):
+            found += _raw_pool_size(["acceleratorPools", i], pool, data.get("zones"))
     project = data.get("project")
     if project is None or isinstance(project, str):
         found += _project_problems(project, info)
