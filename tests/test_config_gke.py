@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from llmd_infra.cli import main
 from llmd_infra.config.stack import settings_from_values
 from llmd_infra.errors import ConfigError
+from llmd_infra.plan.engine import run_program
 from llmd_infra.providers.gke.config import GkeClusterConfig, meets_version_floors, version_at_least
 
 BASE: dict[str, Any] = {
@@ -635,3 +638,89 @@ def test_every_problem_of_a_file_comes_out_at_once() -> None:
         f"{P}name", f"{P}kubernetesVersion", f"{P}labels.Team", f"{P}acceleratorPools[0].machineType",
         f"{P}zones[1]", f"{P}acceleratorPools[0].nodeCount",
     ]
+
+
+# --- stack files as a user writes them (llmd-infra preview: exit 2, one line per problem, no traceback) ---
+
+REPO = Path(__file__).resolve().parents[1]
+A3U = (REPO / "stacks" / "Pulumi.gke-a3-ultra.yaml").read_text(encoding="utf-8")
+
+
+def preview(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | bytes) -> tuple[int, str]:
+    target = tmp_path / "Pulumi.edge.yaml"
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    code = main(["preview", str(target), "--project-dir", str(REPO)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, " ".join(captured.err.split())
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("- config: {}\n", "the top level is a list; a stack file is a mapping with a 'config' key"),
+    ("just text\n", "the top level is the text 'just text'; a stack file is a mapping with a 'config' key"),
+    ("config:\n  - gcp:project: p\n", "'config' is a list; it must be a mapping of <namespace>:<key> to values"),
+    (b"config:\n  gcp:project: caf\xe9\n", "is not UTF-8 text: byte 0xe9 on line 2 cannot be decoded; save the file as UTF-8"),
+    ("config:\n  gcp:project: a\n  gcp:project: b\n", "key 'gcp:project' appears twice in one mapping"),
+])
+def test_stack_files_that_are_not_a_config_mapping(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | bytes, expected: str
+) -> None:
+    code, err = preview(capsys, tmp_path, content)
+    assert code == 2
+    assert err.startswith("error: ") and expected in err, err
+
+
+def test_unquoted_dates_stay_text_as_pulumi_keeps_them(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    content = A3U.replace('startTime: "2026-01-01T00:00:00Z"', "startTime: 2026-01-01T00:00:00Z")
+    assert "startTime: 2026-01-01T00:00:00Z\n" in content
+    code, _ = preview(capsys, tmp_path, content)
+    assert code == 0
+    plan = run_program(REPO, "edge", config_file=tmp_path / "Pulumi.edge.yaml")
+    [cluster] = plan.of_type("gcp:container/cluster:Cluster")
+    assert cluster.inputs["maintenancePolicy"]["maintenanceExclusions"][0]["startTime"] == "2026-01-01T00:00:00Z"
+    dated = A3U.replace('startTime: "2026-01-01T00:00:00Z"', "startTime: 2026-01-01")
+    plan = run_program(REPO, "edge", config={}, config_file=_write(tmp_path, dated))
+    [cluster] = plan.of_type("gcp:container/cluster:Cluster")
+    assert cluster.inputs["maintenancePolicy"]["maintenanceExclusions"][0]["startTime"] == "2026-01-01T00:00:00Z"
+
+
+def _write(tmp_path: Path, content: str) -> Path:
+    target = tmp_path / "Pulumi.dated.yaml"
+    target.write_text(content, encoding="utf-8")
+    return target
+
+
+def test_unquoted_version_number_is_refused_before_anything_is_registered(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    content = A3U.replace('kubernetesVersion: "1.34"', "kubernetesVersion: 1.30")
+    code, err = preview(capsys, tmp_path, content)
+    assert code == 2
+    assert err == (
+        "error: invalid configuration in Pulumi.edge.yaml (1 problem): - llmd-infra:cluster.kubernetesVersion: 1.3 "
+        'is a number, not a version: YAML reads an unquoted 1.30 as 1.3; write the version in quotes as you mean it '
+        '(e.g. "1.30")'
+    )
+    with pytest.raises(ConfigError) as info:
+        run_program(REPO, "edge", config_file=tmp_path / "Pulumi.edge.yaml")
+    assert [r for r in info.value.plan.resources if r.custom or r.type.startswith("llmd-infra:")] == []
+
+
+def test_every_problem_of_a_stack_file_at_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    content = (
+        A3U.replace("name: llmd-a3-ultra", "name: LLMD")
+        .replace("zones: [us-central1-b]", "zones: [us-central1-b, us-east1-b]")
+        .replace("machineType: a3-ultragpu-8g", "machineType: a3-ultragpu-9g")
+        .replace("  gcp:project: my-gcp-project", "  gcp:project: X")
+        + "    lws:\n      version: 0.9\n"
+    ).replace("  llmd-infra:addons:\n    lws:\n      enabled: true\n    lws:\n", "  llmd-infra:addons:\n    lws:\n")
+    code, err = preview(capsys, tmp_path, content)
+    assert code == 2
+    assert err.startswith("error: invalid configuration in Pulumi.edge.yaml (5 problems): ")
+    for path in ("llmd-infra:cluster.name:", "llmd-infra:cluster.acceleratorPools[0].machineType:",
+                 "llmd-infra:cluster.zones[1]:", "llmd-infra:cluster.project: gcp:project 'X'",
+                 "llmd-infra:addons.lws.version: 0.9 is a number"):
+        assert f"- {path}" in err, (path, err)
