@@ -662,7 +662,8 @@ def preview(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | b
     ("- config: {}\n", "the top level is a list; a stack file is a mapping with a 'config' key"),
     ("just text\n", "the top level is the text 'just text'; a stack file is a mapping with a 'config' key"),
     ("config:\n  - gcp:project: p\n", "'config' is a list; it must be a mapping of <namespace>:<key> to values"),
-    (b"config:\n  gcp:project: caf\xe9\n", "is not UTF-8 text: byte 0xe9 on line 2 cannot be decoded; save the file as UTF-8"),
+    (b"config:\n  gcp:project: caf\xe9\n",
+     "is not UTF-8 text: byte 0xe9 on line 2 cannot be decoded; save the file as UTF-8"),
     ("config:\n  gcp:project: a\n  gcp:project: b\n", "key 'gcp:project' appears twice in one mapping"),
 ])
 def test_stack_files_that_are_not_a_config_mapping(
