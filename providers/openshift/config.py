@@ -41,6 +41,7 @@ YAML shape (camelCase keys)::
         approval: Manual                # Automatic (default) | Manual: OLM installs or upgrades nothing unapproved
         startingCsv: {leader-worker-set: leader-worker-set.v1.0.0}
         channels: {nfd: stable}
+        installCertManager: true        # false when the cluster already runs the cert-manager Operator
       rdmaPods: {namespace: llm-d, serviceAccounts: [default]}   # who may use the RDMA SecurityContextConstraints
 
 Every rule runs in the model validators, so a bad stack fails in ``load_settings()`` before a single
@@ -434,6 +435,9 @@ class OlmConfig(LlmdModel):
     approval: Approval = "Automatic"
     starting_csv: dict[str, str] = {}
     channels: dict[str, str] = {}
+    install_cert_manager: bool = True
+    """Subscribe to the cert-manager Operator the LWS operator needs; false when the cluster already runs it
+    (Red Hat supports one cert-manager Operator per cluster)."""
 
     @model_validator(mode="after")
     def _packages(self) -> OlmConfig:
