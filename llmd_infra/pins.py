@@ -57,10 +57,6 @@ GAIE = Pin(
     ),
 )
 
-GKE_MANAGED_GATEWAY_CRDS_SINCE = "1.34.0-gke.1626000"
-"""GKE installs the GA Gateway API and GAIE CRDs itself from this version on (llm-d
-docs/infrastructure/gateway/install-crds.md and the GKE provider page)."""
-
 # --- NVIDIA ------------------------------------------------------------------------------------------
 NVIDIA_HELM_REPO = "https://helm.ngc.nvidia.com/nvidia"
 

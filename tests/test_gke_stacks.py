@@ -461,7 +461,7 @@ def test_imports_stay_lazy() -> None:
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False).returncode == 0
     core = (
-        "import sys; import llmd_infra.config.stack, llmd_infra.config.gke, llmd_infra.contract, "
+        "import sys; import llmd_infra.config.stack, llmd_infra.providers.gke.config, llmd_infra.contract, "
         "llmd_infra.stack_program; sys.exit(1 if 'pulumi_gcp' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", core], cwd=REPO, check=False).returncode == 0

@@ -24,6 +24,7 @@ from llmd_infra.addons._common import (
 )
 from llmd_infra.addons.olm import Approval, olm_operator
 from llmd_infra.config.addons import NadConfig, NetworkOperatorSettings, Platform
+from llmd_infra.config.platform import platform_profile
 
 MELLANOX_VENDOR_ID = "15b3"
 NIC_CLUSTER_POLICY_NAME = "nic-cluster-policy"
@@ -63,8 +64,8 @@ class NvidiaNetworkOperatorArgs(TypedDict, total=False):
     networks: pulumi.Input[list[NetworkAttachmentArgs]]
     """NetworkAttachmentDefinitions to create for the RDMA NICs."""
     platform: str
-    """``openshift`` installs the certified operator through OLM (``nvidia-network-operator``); anything
-    else (default ``generic``) the Helm chart."""
+    """Where it runs: a platform whose operators come from OLM (OpenShift) gets the certified operator
+    (``nvidia-network-operator``); any other (default ``generic``) the Helm chart."""
     olm_channel: str
     """OpenShift: the Subscription channel (default ``pins.NETWORK_OPERATOR_OLM``, the pinned release's)."""
     olm_approval: str
@@ -177,7 +178,7 @@ class NvidiaNetworkOperator(pulumi.ComponentResource):
         deps = caller_dependencies(opts)
         self.release: k8s.helm.v3.Release | None = None
         installed: pulumi.Resource
-        if cfg.platform == "openshift":
+        if platform_profile(cfg.platform).operators_via_olm:
             # The certified bundle supports OwnNamespace/SingleNamespace only (v26.4.1 CSV installModes).
             ns_name = pins.NETWORK_OPERATOR_OLM.namespace
             olm = olm_operator(

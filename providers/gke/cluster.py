@@ -7,16 +7,16 @@ from typing import Any, NamedTuple, cast
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
-from pydantic.alias_generators import to_snake
 
-from llmd_infra.addons import CosNvidiaDriverInstaller, GatewayApiCrds, LeaderWorkerSet, NvidiaDraDriver
+from llmd_infra.addons import CosNvidiaDriverInstaller, NvidiaDraDriver
+from llmd_infra.addons.wiring import addon_options, install_shared_addons
 from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, LwsConfig
 from llmd_infra.config.base import validate_model
-from llmd_infra.config.gke import GkeClusterConfig
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
 from llmd_infra.providers.gke.args import GkeClusterArgs
+from llmd_infra.providers.gke.config import GkeClusterConfig
 from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
 from llmd_infra.providers.gke.network import PODS_RANGE, SERVICES_RANGE, ClusterNetwork, RdmaNetwork
 from llmd_infra.providers.gke.pools import IMAGE_TYPE, OAUTH_SCOPES, AcceleratorPool, SystemPool
@@ -53,15 +53,6 @@ class AddonSettings(NamedTuple):
 
 _ADDON_KEYS = ("lws", "gateway_crds", "dra_driver")
 
-UNUSED_ADDONS = {
-    "gpuOperator": "GKE installs the NVIDIA driver and device plugin itself (the dranet path uses the DRA driver)",
-    "networkOperator": "GKE provides the RDMA NICs itself (dranet or the multi-network path)",
-    "amdGpuOperator": "GKE offers no AMD accelerators",
-    "nfd": "no add-on on GKE needs Node Feature Discovery",
-}
-"""``llmd-infra:addons`` sections the GKE provider does not install, and why (setting one is an error)."""
-
-
 def config_from_args(
     resource_name: str, args: GkeClusterArgs, default_protect: bool = True
 ) -> tuple[GkeClusterConfig, AddonSettings, bool]:
@@ -88,13 +79,6 @@ def args_from_settings(settings: StackSettings) -> GkeClusterArgs:
     data = settings.cluster.model_dump(exclude_none=True, exclude={"provider", "name"})
     data["cluster_name"] = settings.cluster.name
     addons = settings.addons
-    unused = [
-        Problem(f"llmd-infra:addons.{key}", f"not used by the gke provider: {why}; remove this key")
-        for key, why in UNUSED_ADDONS.items()
-        if to_snake(key) in addons.model_fields_set
-    ]
-    if unused:
-        raise ConfigError(unused, f"Pulumi.{pulumi.get_stack()}.yaml")
     data["lws"] = addons.lws.model_dump()
     data["gateway_crds"] = addons.gateway_api_crds.model_dump()
     data["dra_driver"] = {
@@ -313,34 +297,17 @@ class GkeCluster(pulumi.ComponentResource):
         self.accelerator_pools = pulumi.Output.from_input(summaries)
 
         # --- add-ons (wait for the system pool, never for an accelerator pool) ----------------------
-        addon_opts = pulumi.ResourceOptions(parent=self, provider=self.k8s_provider, depends_on=[self.system_pool])
-        self.lws: LeaderWorkerSet | None = None
-        if lws.enabled:
-            self.lws = LeaderWorkerSet(
-                f"{name}-lws",
-                {
-                    "version": lws.version,
-                    "enable_disaggregated_set": lws.enable_disaggregated_set,
-                    "protect": protect,
-                },
-                addon_opts,
-            )
-        self.gateway_crds: GatewayApiCrds | None = None
-        gateway = addons.gateway_crds
-        if gateway.enabled and config.needs_gateway_crds():
-            self.gateway_crds = GatewayApiCrds(
-                f"{name}-gateway-crds",
-                {
-                    "platform": "gke",
-                    "cluster_version": config.kubernetes_version or "",
-                    "gateway_api_version": gateway.gateway_api_version,
-                    "gaie_version": gateway.gaie_version,
-                    "install_gateway_api": gateway.install_gateway_api,
-                    "install_inference_extension": gateway.install_inference_extension,
-                    "protect": protect,
-                },
-                addon_opts,
-            )
+        addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
+        self.lws, self.gateway_crds = install_shared_addons(
+            name,
+            lws=lws,
+            gateway_crds=addons.gateway_crds,
+            platform="gke",
+            protect=protect,
+            opts=addon_opts,
+            cluster_version=config.kubernetes_version or "",
+            gateway_crds_needed=config.needs_gateway_crds(),
+        )
         self.nvidia_driver: CosNvidiaDriverInstaller | None = None
         self.dra_driver: NvidiaDraDriver | None = None
         if config.uses_rdma("dranet"):
@@ -364,6 +331,7 @@ class GkeCluster(pulumi.ComponentResource):
 
 def cluster_from_config(settings: StackSettings, opts: pulumi.ResourceOptions | None = None) -> GkeCluster:
     """The stack program's entry point: one ``GkeCluster`` named after the configured cluster."""
+    assert isinstance(settings.cluster, GkeClusterConfig)  # the registry picked this room by provider
     resolve_project(settings.cluster, "llmd-infra:cluster.project")
     args = args_from_settings(settings)
     args["protect"] = settings.protect_for(pulumi.get_stack())

@@ -16,10 +16,11 @@ from typing import Any, NamedTuple, cast
 import pulumi
 import pulumi_kubernetes as k8s
 from pydantic import BaseModel
-from pydantic.alias_generators import to_camel, to_snake
+from pydantic.alias_generators import to_camel
 
 from llmd_infra import pins
 from llmd_infra.addons import GatewayApiCrds, NodeFeatureDiscovery, NvidiaGpuOperator, NvidiaNetworkOperator
+from llmd_infra.addons.wiring import addon_options
 from llmd_infra.config.addons import (
     GatewayApiCrdsConfig,
     GpuOperatorConfig,
@@ -32,6 +33,7 @@ from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS
 from llmd_infra.errors import ConfigError, Problem
 from llmd_infra.providers.openshift.args import OpenShiftClusterArgs
+from llmd_infra.providers.openshift.catalog import GATEWAY_API_MANAGED_SINCE, LWS_OPERATOR_LWS
 from llmd_infra.providers.openshift.config import OpenShiftClusterConfig, openshift_kubernetes
 from llmd_infra.providers.openshift.kubeconfig import resolve_kubeconfig
 from llmd_infra.providers.openshift.machinesets import AcceleratorMachineSet
@@ -39,19 +41,6 @@ from llmd_infra.providers.openshift.operators import EfaDevicePlugin, LeaderWork
 
 TYPE = "llmd-infra:openshift:OpenShiftCluster"
 PLATFORM = "openshift"
-
-GATEWAY_API_MANAGED_SINCE = 19
-"""From OpenShift 4.19 the Ingress Operator owns the Gateway API CRDs: a ValidatingAdmissionPolicy
-(``openshift-ingress-operator-gatewayapi-crd-admission``) refuses every other writer (OpenShift 4.19 docs,
-"Gateway API with OpenShift Container Platform Networking"; openshift/cluster-ingress-operator). GAIE's
-CRDs are not among them, so they are still installed."""
-
-UNUSED_ADDONS = {
-    "draDriver": "OpenShift's GPU path is the GPU Operator's device plugin (the DRA driver is GKE's DRANET path)",
-    "amdGpuOperator": "the OpenShift provider wires NVIDIA GPUs only (its AWS instance catalog has no AMD GPUs)",
-}
-"""``llmd-infra:addons`` sections the OpenShift provider does not install, and why (setting one is an error)."""
-
 
 class AddonSettings(NamedTuple):
     """The add-on settings an OpenShift cluster uses, validated."""
@@ -83,6 +72,11 @@ def manages_gateway_api(openshift_version: str) -> bool:
     return major > 4 or minor >= GATEWAY_API_MANAGED_SINCE
 
 
+def _operator_lws() -> str:
+    """``operator 1.0 runs LWS 0.7.0`` — from the catalog's table."""
+    return ", ".join(f"operator {op} runs LWS {lws}" for op, lws in LWS_OPERATOR_LWS.items())
+
+
 def addon_problems(config: OpenShiftClusterConfig, addons: AddonSettings, path: Path) -> list[Problem]:
     """What OpenShift refuses in otherwise valid add-on settings, each at its key path."""
     problems: list[Problem] = []
@@ -93,9 +87,9 @@ def addon_problems(config: OpenShiftClusterConfig, addons: AddonSettings, path: 
     lws, gpu, net, nfd, gateway = addons.lws, addons.gpu_operator, addons.network_operator, addons.nfd, addons.gateway_crds
     if lws.enabled and "version" in lws.model_fields_set:
         refuse("lws", "version", "on OpenShift LWS comes from Red Hat's Leader Worker Set Operator, whose channel decides "
-               "the LWS version (stable-v1.0 runs LWS 0.7.0); pin it with llmd-infra:cluster.olm, remove this key")
+               f"the LWS version ({_operator_lws()}); pin it with llmd-infra:cluster.olm, remove this key")
     if lws.enabled and lws.enable_disaggregated_set:
-        refuse("lws", "enable_disaggregated_set", "the Leader Worker Set Operator 1.0 runs LWS 0.7.0, which has no "
+        refuse("lws", "enable_disaggregated_set", f"Red Hat's Leader Worker Set Operator runs {_operator_lws()}, without "
                "DisaggregatedSet (LWS 0.11 and newer); remove this key")
     for section, settings in (("gpu_operator", gpu), ("nfd", nfd)):
         if "platform" in settings.model_fields_set and getattr(settings, "platform") != PLATFORM:
@@ -147,14 +141,10 @@ def args_from_settings(settings: StackSettings) -> OpenShiftClusterArgs:
     so a mistake names the ``llmd-infra:addons`` key the user wrote)."""
     source = f"Pulumi.{pulumi.get_stack()}.yaml"
     addons = settings.addons
-    problems = [
-        Problem(f"llmd-infra:addons.{key}", f"not used by the openshift provider: {why}; remove this key")
-        for key, why in UNUSED_ADDONS.items()
-        if to_snake(key) in addons.model_fields_set
-    ]
+    # The refused sections (ADDONS) were reported by load_settings already.
     sections = {key: getattr(addons, _STACK_SECTIONS.get(key, key)) for key in _ADDON_MODELS}
     cluster = cast(OpenShiftClusterConfig, settings.cluster)
-    problems += addon_problems(
+    problems = addon_problems(
         cluster,
         AddonSettings(**sections),
         lambda section, key: f"llmd-infra:addons.{to_camel(_STACK_SECTIONS.get(section, section))}.{to_camel(key)}",
@@ -214,7 +204,7 @@ class OpenShiftCluster(pulumi.ComponentResource):
         self.accelerator_pools = pulumi.Output.from_input([dict(p.summary) for p in self.pools])
 
         # --- operators (wait for the cluster API only, never for a MachineSet) ---------------------
-        addon_opts = pulumi.ResourceOptions(parent=self, provider=self.k8s_provider, depends_on=[self.system_pool])
+        addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
         olm = config.olm
         self.nfd: NodeFeatureDiscovery | None = None
         if addons.nfd.enabled:

@@ -58,10 +58,15 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from llmd_infra.catalog.accelerators import accelerator_family
-from llmd_infra.catalog.aws import AWS_INSTANCE_TYPES, aws_instance_type
-from llmd_infra.catalog.openshift import OPENSHIFT_KUBERNETES
-from llmd_infra.catalog.types import AwsInstanceType, RdmaKind
-from llmd_infra.config.base import Autoscaling, LlmdModel, one_of
+from llmd_infra.catalog.types import RdmaKind
+from llmd_infra.config.addons import AddonSupport
+from llmd_infra.config.base import Autoscaling, ClusterConfigBase, LlmdModel, one_of
+from llmd_infra.providers.openshift.catalog import (
+    AWS_INSTANCE_TYPES,
+    OPENSHIFT_KUBERNETES,
+    AwsInstanceType,
+    aws_instance_type,
+)
 from llmd_infra.requirements import KUBERNETES_VERSION
 from llmd_infra.versions import Version
 
@@ -481,7 +486,7 @@ class RdmaPodsConfig(LlmdModel):
 # --- the cluster ----------------------------------------------------------------------------------
 
 
-class OpenShiftClusterConfig(LlmdModel):
+class OpenShiftClusterConfig(ClusterConfigBase):
     """An existing OpenShift cluster brought to llm-d's prerequisites."""
 
     provider: Literal["openshift"]
@@ -585,3 +590,13 @@ class OpenShiftClusterConfig(LlmdModel):
 
 ClusterConfig = OpenShiftClusterConfig
 """The room's ``llmd-infra:cluster`` model (the name the provider-room contract asks for)."""
+
+ADDONS = AddonSupport(
+    installs=frozenset({"lws", "gatewayApiCrds", "gpuOperator", "networkOperator", "nfd"}),
+    refuses={
+        "draDriver": "OpenShift's GPU path is the GPU Operator's device plugin (the DRA driver is GKE's DRANET path)",
+        "amdGpuOperator": "the OpenShift provider wires NVIDIA GPUs only (its AWS instance catalog has no AMD GPUs)",
+    },
+)
+"""``llmd-infra:addons`` sections the OpenShift provider installs (all through OLM but the GAIE CRDs), and the
+ones it refuses with the reason."""

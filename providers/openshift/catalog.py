@@ -23,7 +23,20 @@ Choices, and why:
 
 from __future__ import annotations
 
-from llmd_infra.catalog.types import Arch, AwsInstanceType, RdmaKind
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from llmd_infra.catalog.types import Arch, MachineShape, RdmaKind
+
+
+@dataclass(frozen=True)
+class AwsInstanceType(MachineShape):
+    """An EC2 instance type for OpenShift MachineSets."""
+
+    efa_supported: bool | None = None
+    network_cards: int | None = None
 
 _AWS = "accelerator-catalog.md §5a [AWS] docs.aws.amazon.com/ec2/latest/instancetypes/ac.html"
 _EFA = "[EFA] docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html"
@@ -177,3 +190,47 @@ AWS_INSTANCE_TYPES: dict[str, AwsInstanceType] = {t.name: t for t in (*_GPU, *_C
 def aws_instance_type(name: str) -> AwsInstanceType | None:
     """The row for an instance type (case-insensitive), ``None`` when the catalog does not know it."""
     return AWS_INSTANCE_TYPES.get(name.strip().lower())
+
+
+MACHINES = AWS_INSTANCE_TYPES
+"""The room's catalog as the core reads it (:mod:`llmd_infra.registry`)."""
+machine_shape = aws_instance_type
+
+# --- OpenShift releases and the Kubernetes minor each ships ------------------------------------
+# Sources: Red Hat release notes (4.15), OKD docs (4.16), third-party repositories
+# for 4.17-4.21. 4.22 is left out: two sources say Kubernetes 1.35, one says 1.34, and an unknown
+# stays unknown rather than guessed.
+
+OPENSHIFT_KUBERNETES: Mapping[int, int] = MappingProxyType(
+    {15: 28, 16: 29, 17: 30, 18: 31, 19: 32, 20: 33, 21: 34}
+)
+"""OpenShift 4.<key> ships Kubernetes 1.<value>."""
+
+OPENSHIFT_SOURCE = "accelerator-catalog.md §5c (Red Hat release notes; OKD docs; third-party for 4.17-4.21)"
+
+GATEWAY_API_MANAGED_SINCE = 19
+"""From OpenShift 4.19 the Ingress Operator owns the Gateway API CRDs: a ValidatingAdmissionPolicy
+(``openshift-ingress-operator-gatewayapi-crd-admission``) refuses every other writer (OpenShift 4.19 docs,
+"Gateway API with OpenShift Container Platform Networking"; openshift/cluster-ingress-operator). GAIE's
+CRDs are not among them."""
+
+# --- Red Hat's Leader Worker Set Operator and the LWS it runs -----------------------------------
+
+LWS_OPERATOR_PACKAGE = "leader-worker-set"
+"""The operator's OLM package (openshift/lws-operator ``metadata/annotations.yaml``)."""
+
+LWS_OPERATOR_LWS: Mapping[str, str] = MappingProxyType({"1.0": "0.7.0"})
+"""Leader Worker Set Operator ``<major>.<minor>`` -> the upstream LWS release it runs. Operator 1.0's operand
+(``lws-operand-1-0``) is built from openshift/kubernetes-sigs-lws branch ``release-0.7.0`` (``appVersion
+v0.7.0``); its channel is ``stable-v1.0`` and its CSV ``leader-worker-set.v1.0.0`` (openshift/lws-operator
+``fbc`` branch, ``v4.20/catalog/lws-operator/catalog.json``)."""
+
+
+def lws_operator_lws_version(channel: str | None, starting_csv: str | None) -> str | None:
+    """The LWS release a ``leader-worker-set`` Subscription installs: read from its ``startingCSV``
+    (``leader-worker-set.v1.0.0``) or its channel (``stable-v1.0``); ``None`` when the table does not say."""
+    for text, pattern in ((starting_csv, r"^leader-worker-set\.v(\d+)\.(\d+)\."), (channel, r"^stable-v(\d+)\.(\d+)$")):
+        match = re.match(pattern, text or "")
+        if match:
+            return LWS_OPERATOR_LWS.get(f"{match.group(1)}.{match.group(2)}")
+    return None
