@@ -226,7 +226,8 @@ def test_pool_field_rules() -> None:
 
 
 def test_zones_come_from_the_subnets() -> None:
-    two = {**BASE["aws"], "subnets": {"us-east-2a": "subnet-0123456789abcdef0", "us-east-2b": "subnet-0123456789abcdef1"}}
+    subnets = {"us-east-2a": "subnet-0123456789abcdef0", "us-east-2b": "subnet-0123456789abcdef1"}
+    two = {**BASE["aws"], "subnets": subnets}
     assert problems(aws=two) == [
         f"{PATH}.acceleratorPools[0].availabilityZone: required when aws.subnets has several zones; allowed: "
         "us-east-2a, us-east-2b"

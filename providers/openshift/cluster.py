@@ -11,7 +11,7 @@ groups and AWS's EFA device plugin.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -20,6 +20,9 @@ from pydantic.alias_generators import to_camel
 
 from llmd_infra import pins
 from llmd_infra.addons import GatewayApiCrds, NodeFeatureDiscovery, NvidiaGpuOperator, NvidiaNetworkOperator
+from llmd_infra.addons.gpu_operator import NvidiaGpuOperatorArgs
+from llmd_infra.addons.network_operator import NvidiaNetworkOperatorArgs
+from llmd_infra.addons.nfd import NodeFeatureDiscoveryArgs
 from llmd_infra.addons.wiring import addon_options
 from llmd_infra.config.addons import (
     GatewayApiCrdsConfig,
@@ -34,7 +37,7 @@ from llmd_infra.contract import CLUSTER_OUTPUTS
 from llmd_infra.errors import ConfigError, Problem
 from llmd_infra.providers.openshift.args import OpenShiftClusterArgs
 from llmd_infra.providers.openshift.catalog import GATEWAY_API_MANAGED_SINCE, LWS_OPERATOR_LWS
-from llmd_infra.providers.openshift.config import OpenShiftClusterConfig, openshift_kubernetes
+from llmd_infra.providers.openshift.config import OlmConfig, OpenShiftClusterConfig, openshift_kubernetes
 from llmd_infra.providers.openshift.kubeconfig import resolve_kubeconfig
 from llmd_infra.providers.openshift.machinesets import AcceleratorMachineSet
 from llmd_infra.providers.openshift.operators import EfaDevicePlugin, LeaderWorkerSetOperator, RdmaSecurityContext
@@ -52,13 +55,8 @@ class AddonSettings(NamedTuple):
     nfd: NfdConfig
 
 
-_ADDON_MODELS: dict[str, type[BaseModel]] = {
-    "lws": LwsConfig,
-    "gateway_crds": GatewayApiCrdsConfig,
-    "gpu_operator": GpuOperatorConfig,
-    "network_operator": NetworkOperatorConfig,
-    "nfd": NfdConfig,
-}
+_ADDON_KEYS = AddonSettings._fields
+M = TypeVar("M", bound=BaseModel)
 _STACK_SECTIONS = {"gateway_crds": "gateway_api_crds"}
 """Component arg -> ``llmd-infra:addons`` section, where the names differ."""
 
@@ -84,33 +82,49 @@ def addon_problems(config: OpenShiftClusterConfig, addons: AddonSettings, path: 
     def refuse(section: str, key: str, why: str) -> None:
         problems.append(Problem(path(section, key), why))
 
-    lws, gpu, net, nfd, gateway = addons.lws, addons.gpu_operator, addons.network_operator, addons.nfd, addons.gateway_crds
+    lws, gpu, net, nfd = addons.lws, addons.gpu_operator, addons.network_operator, addons.nfd
+    gateway = addons.gateway_crds
     if lws.enabled and "version" in lws.model_fields_set:
-        refuse("lws", "version", "on OpenShift LWS comes from Red Hat's Leader Worker Set Operator, whose channel decides "
-               f"the LWS version ({_operator_lws()}); pin it with llmd-infra:cluster.olm, remove this key")
+        refuse(
+            "lws", "version",
+            "on OpenShift LWS comes from Red Hat's Leader Worker Set Operator, whose channel decides the LWS "
+            f"version ({_operator_lws()}); pin it with llmd-infra:cluster.olm, remove this key",
+        )
     if lws.enabled and lws.enable_disaggregated_set:
-        refuse("lws", "enable_disaggregated_set", f"Red Hat's Leader Worker Set Operator runs {_operator_lws()}, without "
-               "DisaggregatedSet (LWS 0.11 and newer); remove this key")
+        refuse(
+            "lws", "enable_disaggregated_set",
+            f"Red Hat's Leader Worker Set Operator runs {_operator_lws()}, without DisaggregatedSet (LWS 0.11 and "
+            "newer); remove this key",
+        )
     for section, settings in (("gpu_operator", gpu), ("nfd", nfd)):
-        if "platform" in settings.model_fields_set and getattr(settings, "platform") != PLATFORM:
+        if "platform" in settings.model_fields_set and settings.platform != PLATFORM:
             refuse(section, "platform", f"must be '{PLATFORM}' on this provider (or left out)")
-    for section, settings in (("gpu_operator", gpu), ("network_operator", net), ("nfd", nfd)):
-        if getattr(settings, "enabled") and "version" in settings.model_fields_set:
-            refuse(section, "version", "a Helm chart version, unused on OpenShift where OLM installs the operator; "
-                   "choose the channel (gpuOperator.olmChannel, llmd-infra:cluster.olm.channels) instead")
+    for section, chosen in (("gpu_operator", gpu), ("network_operator", net), ("nfd", nfd)):
+        if chosen.enabled and "version" in chosen.model_fields_set:
+            refuse(
+                section, "version",
+                "a Helm chart version, unused on OpenShift where OLM installs the operator; choose the channel "
+                "(gpuOperator.olmChannel, llmd-infra:cluster.olm.channels) instead",
+            )
     if net.enabled and net.nfd_enabled:
-        refuse("network_operator", "nfd_enabled", "the chart's bundled NFD does not exist on OpenShift; use nfd.enabled")
+        refuse("network_operator", "nfd_enabled", "the chart's bundled NFD is not used on OpenShift; use nfd.enabled")
     if (gpu.enabled or net.enabled) and not nfd.enabled:
-        refuse("nfd", "enabled", "the NVIDIA GPU and Network Operators on OpenShift need the NFD operator's node "
-               "labels; set nfd.enabled: true")
+        refuse(
+            "nfd", "enabled",
+            "the NVIDIA GPU and Network Operators on OpenShift need the NFD operator's node labels; set "
+            "nfd.enabled: true",
+        )
     if (
         gateway.enabled
         and "install_gateway_api" in gateway.model_fields_set
         and gateway.install_gateway_api
         and manages_gateway_api(config.openshift_version)
     ):
-        refuse("gateway_crds", "install_gateway_api", f"OpenShift {config.openshift_version} owns the Gateway API CRDs "
-               "(its Ingress Operator refuses other writers from 4.19); only the GAIE CRDs are installed, remove this key")
+        refuse(
+            "gateway_crds", "install_gateway_api",
+            f"OpenShift {config.openshift_version} owns the Gateway API CRDs (its Ingress Operator refuses other "
+            f"writers from 4.{GATEWAY_API_MANAGED_SINCE}); only the GAIE CRDs are installed, remove this key",
+        )
     return problems
 
 
@@ -118,7 +132,7 @@ def config_from_args(
     resource_name: str, args: OpenShiftClusterArgs, default_protect: bool = True
 ) -> tuple[OpenShiftClusterConfig, AddonSettings, bool]:
     """Validate component args with the stack-config models (raises ConfigError, registers nothing)."""
-    skip = ("cluster_name", "protect", "kubeconfig", "kubeconfig_source", *_ADDON_MODELS)
+    skip = ("cluster_name", "protect", "kubeconfig", "kubeconfig_source", *_ADDON_KEYS)
     data: dict[str, Any] = {k: v for k, v in args.items() if k not in skip}
     data["provider"] = PLATFORM
     data["name"] = args.get("cluster_name", resource_name)
@@ -127,8 +141,16 @@ def config_from_args(
     prefix = f"OpenShiftCluster {resource_name}:"
     config = validate_model(OpenShiftClusterConfig, data, prefix)
     raw = cast(dict[str, Any], args)
+
+    def section(key: str, model: type[M]) -> M:
+        return validate_model(model, dict(raw.get(key, {})), f"{prefix}{key}")
+
     addons = AddonSettings(
-        **{key: validate_model(model, dict(raw.get(key, {})), f"{prefix}{key}") for key, model in _ADDON_MODELS.items()}
+        lws=section("lws", LwsConfig),
+        gateway_crds=section("gateway_crds", GatewayApiCrdsConfig),
+        gpu_operator=section("gpu_operator", GpuOperatorConfig),
+        network_operator=section("network_operator", NetworkOperatorConfig),
+        nfd=section("nfd", NfdConfig),
     )
     problems = addon_problems(config, addons, lambda section, key: f"{prefix}{section}.{key}")
     if problems:
@@ -142,7 +164,7 @@ def args_from_settings(settings: StackSettings) -> OpenShiftClusterArgs:
     source = f"Pulumi.{pulumi.get_stack()}.yaml"
     addons = settings.addons
     # The refused sections (ADDONS) were reported by load_settings already.
-    sections = {key: getattr(addons, _STACK_SECTIONS.get(key, key)) for key in _ADDON_MODELS}
+    sections = {key: getattr(addons, _STACK_SECTIONS.get(key, key)) for key in _ADDON_KEYS}
     cluster = cast(OpenShiftClusterConfig, settings.cluster)
     problems = addon_problems(
         cluster,
@@ -208,39 +230,27 @@ class OpenShiftCluster(pulumi.ComponentResource):
         olm = config.olm
         self.nfd: NodeFeatureDiscovery | None = None
         if addons.nfd.enabled:
-            self.nfd = NodeFeatureDiscovery(
-                f"{name}-nfd",
-                {
-                    "platform": PLATFORM,
-                    "olm_channel": olm.channels.get("nfd", pins.NFD_OLM.version),
-                    "olm_approval": olm.approval,
-                    **_csv(olm.starting_csv, "nfd"),
-                },
-                addon_opts,
-            )
+            nfd_args = {"platform": PLATFORM, "olm_channel": pins.NFD_OLM.version, **_olm_args(olm, "nfd")}
+            self.nfd = NodeFeatureDiscovery(f"{name}-nfd", cast(NodeFeatureDiscoveryArgs, nfd_args), addon_opts)
         self.gpu_operator: NvidiaGpuOperator | None = None
         if addons.gpu_operator.enabled:
-            gpu = addons.gpu_operator.model_dump(exclude={"enabled", "platform", "version", "nfd_enabled"})
+            gpu_args = {
+                **addons.gpu_operator.model_dump(exclude={"enabled", "platform", "version", "nfd_enabled"}),
+                "platform": PLATFORM,
+                **_olm_args(olm, "gpu-operator-certified"),
+            }
             self.gpu_operator = NvidiaGpuOperator(
-                f"{name}-gpu-operator",
-                cast(Any, {**gpu, "platform": PLATFORM, "olm_approval": olm.approval,
-                           **_csv(olm.starting_csv, "gpu-operator-certified")}),
-                addon_opts,
+                f"{name}-gpu-operator", cast(NvidiaGpuOperatorArgs, gpu_args), addon_opts
             )
         self.network_operator: NvidiaNetworkOperator | None = None
         if addons.network_operator.enabled:
-            net = addons.network_operator.model_dump(exclude={"enabled", "version", "nfd_enabled"})
+            net_args = {
+                **addons.network_operator.model_dump(exclude={"enabled", "version", "nfd_enabled"}),
+                "platform": PLATFORM,
+                **_olm_args(olm, "nvidia-network-operator"),
+            }
             self.network_operator = NvidiaNetworkOperator(
-                f"{name}-network-operator",
-                cast(Any, {
-                    **net,
-                    "platform": PLATFORM,
-                    "olm_approval": olm.approval,
-                    **({"olm_channel": olm.channels["nvidia-network-operator"]}
-                       if "nvidia-network-operator" in olm.channels else {}),
-                    **_csv(olm.starting_csv, "nvidia-network-operator"),
-                }),
-                addon_opts,
+                f"{name}-network-operator", cast(NvidiaNetworkOperatorArgs, net_args), addon_opts
             )
         self.lws: LeaderWorkerSetOperator | None = None
         if addons.lws.enabled:
@@ -293,8 +303,14 @@ class OpenShiftCluster(pulumi.ComponentResource):
         self.register_outputs(outputs)
 
 
-def _csv(starting_csv: dict[str, str], package: str) -> dict[str, str]:
-    return {"olm_starting_csv": starting_csv[package]} if package in starting_csv else {}
+def _olm_args(olm: OlmConfig, package: str) -> dict[str, str]:
+    """An OLM add-on's ``olm_*`` args for ``package``: the stack's approval, its starting CSV and channel."""
+    out: dict[str, str] = {"olm_approval": olm.approval}
+    if package in olm.starting_csv:
+        out["olm_starting_csv"] = olm.starting_csv[package]
+    if package in olm.channels:
+        out["olm_channel"] = olm.channels[package]
+    return out
 
 
 def cluster_from_config(settings: StackSettings, opts: pulumi.ResourceOptions | None = None) -> OpenShiftCluster:

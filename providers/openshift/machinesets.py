@@ -247,7 +247,9 @@ class AcceleratorMachineSet(pulumi.ComponentResource):
                 spec=machine_autoscaler_spec(ms_name, lo, hi),
                 # A part of the MachineSet (it scales that one object), so its child: whatever waits for
                 # the pool waits for it, and nothing else does.
-                opts=pulumi.ResourceOptions(parent=self.machine_set, provider=k8s_provider, depends_on=[self.machine_set]),
+                opts=pulumi.ResourceOptions(
+                    parent=self.machine_set, provider=k8s_provider, depends_on=[self.machine_set]
+                ),
             )
         self.machine_set_name = pulumi.Output.from_input(ms_name)
         self.register_outputs({"machineSetName": self.machine_set_name, "summary": dict(self.summary)})

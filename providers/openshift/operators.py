@@ -30,7 +30,8 @@ from llmd_infra.providers.openshift.machinesets import EFA_LABEL, GPU_TAINT
 TYPE_PREFIX = "llmd-infra:openshift:"
 
 LWS_OPERATOR_CR = "cluster"
-"""The one ``LeaderWorkerSetOperator`` the operator reconciles (openshift/lws-operator deploy/07_lws-operator.cr.yaml)."""
+"""The one ``LeaderWorkerSetOperator`` the operator reconciles (openshift/lws-operator
+``deploy/07_lws-operator.cr.yaml``)."""
 CLUSTER_MONITORING_LABEL = {"openshift.io/cluster-monitoring": "true"}
 """Lets the platform Prometheus scrape an operator namespace (the LWS operator's CSV asks for it:
 ``operatorframework.io/cluster-monitoring: "true"``)."""
@@ -123,7 +124,12 @@ class LeaderWorkerSetOperator(pulumi.ComponentResource):
         super().__init__(
             f"{TYPE_PREFIX}LeaderWorkerSetOperator",
             name,
-            {"package": lws.chart, "channel": channel, "approval": approval, "installCertManager": install_cert_manager},
+            {
+                "package": lws.chart,
+                "channel": channel,
+                "approval": approval,
+                "installCertManager": install_cert_manager,
+            },
             opts,
         )
         deps = caller_dependencies(opts)
