@@ -72,7 +72,8 @@ class OpenShiftObject(pulumi.CustomResource):
 
 
 def rdma_scc_fields() -> dict[str, Any]:
-    """SCC fields: ``restricted-v2`` plus the RDMA capabilities and any user id (llm-d runs them as root)."""
+    """SCC fields: ``restricted-v2`` plus the RDMA capabilities and any user id (llm-d runs them as root).
+    ``priority`` is left out (null: the SCC is ordered by restrictiveness, after prioritised ones)."""
     return {
         "allowHostDirVolumePlugin": False,
         "allowHostIPC": False,
@@ -82,7 +83,7 @@ def rdma_scc_fields() -> dict[str, Any]:
         "allowPrivilegeEscalation": False,
         "allowPrivilegedContainer": False,
         "allowedCapabilities": list(RDMA_CAPABILITIES),
-        "defaultAddCapabilities": None,
+        "defaultAddCapabilities": [],
         "requiredDropCapabilities": ["MKNOD"],
         "fsGroup": {"type": "RunAsAny"},
         "runAsUser": {"type": "RunAsAny"},
@@ -90,7 +91,6 @@ def rdma_scc_fields() -> dict[str, Any]:
         "supplementalGroups": {"type": "RunAsAny"},
         "seccompProfiles": ["runtime/default"],
         "readOnlyRootFilesystem": False,
-        "priority": None,
         "users": [],
         "groups": [],
         "volumes": list(RDMA_VOLUMES),
