@@ -93,7 +93,7 @@ def addon_problems(config: OpenShiftClusterConfig, addons: AddonSettings, path: 
     if lws.enabled and lws.enable_disaggregated_set:
         refuse(
             "lws", "enable_disaggregated_set",
-            f"Red Hat's Leader Worker Set Operator runs {_operator_lws()}, without DisaggregatedSet (LWS 0.11 and "
+            f"Red Hat's Leader Worker Set Operator ({_operator_lws()}) has no DisaggregatedSet (LWS 0.11 and "
             "newer); remove this key",
         )
     for section, settings in (("gpu_operator", gpu), ("nfd", nfd)):
