@@ -405,3 +405,33 @@ def test_zero_mandatory_policy_violations(stack: str) -> None:
     from llmd_infra.plan.analyze import analyze_plan
 
     assert [(v.policy, v.message) for v in analyze_plan(plan(stack)).mandatory] == []
+
+
+# --- README ---------------------------------------------------------------------------------------
+
+
+def test_readme_commands_match_the_project_and_catalog() -> None:
+    from llmd_infra.providers.openshift.catalog import AWS_INSTANCE_TYPES
+
+    readme = (REPO / "providers" / "openshift" / "README.md").read_text()
+    flat = " ".join(readme.split())
+    project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
+    assert project["stackConfigDir"] == "stacks" and "`stackConfigDir: stacks`" in readme
+    assert "pulumi stack select ocp-aws-p5 --create\n" in readme and "stack init" not in readme
+    assert "pulumi preview --policy-pack policies\n" in readme
+    assert 'pulumi config set --secret kubernetes:kubeconfig "$(oc config view --raw --minify --flatten)"' in readme
+    assert "oc get pods -n nvidia-gpu-operator" in readme and "oc get csv -n openshift-lws-operator" in readme
+    # The --path keys name what the stack really has.
+    cfg = yaml.safe_load((REPO / "stacks" / "Pulumi.ocp-aws-p5.yaml").read_text())["config"]
+    aws = cfg["llmd-infra:cluster"]["aws"]
+    assert cfg["aws:region"] == aws["region"] and f"pulumi config set aws:region {aws['region']}\n" in readme
+    for zone in aws["subnets"]:
+        assert f"'llmd-infra:cluster.aws.subnets.{zone}'" in readme
+    for key in ("infrastructureId", "amiId", "securityGroupIds[0]"):
+        assert f"'llmd-infra:cluster.aws.{key}'" in readme
+    # The EFA bandwidth table is the catalog's aggregate divided by its network cards.
+    for name in ("p4d.24xlarge", "p5.48xlarge", "p5en.48xlarge", "p6-b200.48xlarge"):
+        row = AWS_INSTANCE_TYPES[name]
+        assert row.max_nic_gbps is not None and row.network_cards
+        share = row.max_nic_gbps / row.network_cards
+        assert f"`{name}`" in flat and f"| {row.network_cards} | ~{share:g} Gbps |" in flat, name
