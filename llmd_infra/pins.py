@@ -201,7 +201,8 @@ NETWORK_OPERATOR_OLM = Pin(
     # (bundle/manifests/nvidia-network-operator.clusterserviceversion.yaml, suggested namespace
     # nvidia-network-operator, com.redhat.openshift.versions v4.17-v4.20).
     version="v26.4",
-    source="Mellanox/network-operator tag v26.4.1 bundle/; network-operator-docs docs/openshift/deployment-guide-openshift.rst",
+    source="Mellanox/network-operator tag v26.4.1 bundle/; "
+    "Mellanox/network-operator-docs docs/openshift/deployment-guide-openshift.rst",
     chart="nvidia-network-operator",
     repository="certified-operators",
     namespace="nvidia-network-operator",

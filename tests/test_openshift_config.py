@@ -360,3 +360,20 @@ def _walk(annotation: Any) -> list[Any]:
 def test_args_typed_dicts_match_the_config_models() -> None:
     assert _compare(args_module.OpenShiftClusterArgs, OpenShiftClusterConfig, "OpenShiftClusterArgs", top=True) == []
     assert _compare(args_module.AcceleratorPoolArgs, AcceleratorPoolConfig, "AcceleratorPoolArgs") == []
+
+
+# --- catalog facts the policies read --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("channel", "csv", "expected"),
+    [("stable-v1.0", None, "0.7.0"), (None, "leader-worker-set.v1.0.0", "0.7.0"),
+     ("stable-v1.0", "leader-worker-set.v1.0.3", "0.7.0"), ("stable-v2.0", None, None), ("stable", None, None)],
+)
+def test_lws_operator_lws_version(channel: str | None, csv: str | None, expected: str | None) -> None:
+    from llmd_infra.providers.openshift.catalog import lws_operator_lws_version
+    from llmd_infra.requirements import LWS_VERSION
+
+    assert lws_operator_lws_version(channel, csv) == expected
+    if expected is not None:  # Red Hat's operator meets llm-d's LWS minimum
+        assert Version(*map(int, expected.split("."))) >= LWS_VERSION.min_version()

@@ -219,11 +219,11 @@ CRDs are not among them."""
 LWS_OPERATOR_PACKAGE = "leader-worker-set"
 """The operator's OLM package (openshift/lws-operator ``metadata/annotations.yaml``)."""
 
-LWS_OPERATOR_LWS: Mapping[str, str] = MappingProxyType({"1.0": "0.7.0"})
-"""Leader Worker Set Operator ``<major>.<minor>`` -> the upstream LWS release it runs. Operator 1.0's operand
-(``lws-operand-1-0``) is built from openshift/kubernetes-sigs-lws branch ``release-0.7.0`` (``appVersion
-v0.7.0``); its channel is ``stable-v1.0`` and its CSV ``leader-worker-set.v1.0.0`` (openshift/lws-operator
-``fbc`` branch, ``v4.20/catalog/lws-operator/catalog.json``)."""
+LWS_OPERATOR_UPSTREAM: Mapping[str, str] = MappingProxyType({"1.0": "kubernetes-sigs/lws v0.7.0"})
+"""Leader Worker Set Operator ``<major>.<minor>`` -> the upstream LWS tag its operand is built from. Operator
+1.0's operand (``lws-operand-1-0``) builds openshift/kubernetes-sigs-lws at the release branch of that tag
+(``charts/lws/Chart.yaml`` ``appVersion: "v0.7.0"``); its channel is ``stable-v1.0`` and its CSV
+``leader-worker-set.v1.0.0`` (openshift/lws-operator ``fbc`` branch, ``v4.20/catalog/lws-operator/catalog.json``)."""
 
 
 def lws_operator_lws_version(channel: str | None, starting_csv: str | None) -> str | None:
@@ -232,5 +232,6 @@ def lws_operator_lws_version(channel: str | None, starting_csv: str | None) -> s
     for text, pattern in ((starting_csv, r"^leader-worker-set\.v(\d+)\.(\d+)\."), (channel, r"^stable-v(\d+)\.(\d+)$")):
         match = re.match(pattern, text or "")
         if match:
-            return LWS_OPERATOR_LWS.get(f"{match.group(1)}.{match.group(2)}")
+            upstream = LWS_OPERATOR_UPSTREAM.get(f"{match.group(1)}.{match.group(2)}")
+            return upstream.rsplit(" ", 1)[-1].removeprefix("v") if upstream else None
     return None

@@ -36,7 +36,7 @@ from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS
 from llmd_infra.errors import ConfigError, Problem
 from llmd_infra.providers.openshift.args import OpenShiftClusterArgs
-from llmd_infra.providers.openshift.catalog import GATEWAY_API_MANAGED_SINCE, LWS_OPERATOR_LWS
+from llmd_infra.providers.openshift.catalog import GATEWAY_API_MANAGED_SINCE, LWS_OPERATOR_UPSTREAM
 from llmd_infra.providers.openshift.config import OlmConfig, OpenShiftClusterConfig, openshift_kubernetes
 from llmd_infra.providers.openshift.kubeconfig import resolve_kubeconfig
 from llmd_infra.providers.openshift.machinesets import AcceleratorMachineSet
@@ -72,7 +72,8 @@ def manages_gateway_api(openshift_version: str) -> bool:
 
 def _operator_lws() -> str:
     """``operator 1.0 runs LWS 0.7.0`` — from the catalog's table."""
-    return ", ".join(f"operator {op} runs LWS {lws}" for op, lws in LWS_OPERATOR_LWS.items())
+    runs = {op: tag.rsplit(" ", 1)[-1].removeprefix("v") for op, tag in LWS_OPERATOR_UPSTREAM.items()}
+    return ", ".join(f"operator {op} runs LWS {lws}" for op, lws in runs.items())
 
 
 def addon_problems(config: OpenShiftClusterConfig, addons: AddonSettings, path: Path) -> list[Problem]:
