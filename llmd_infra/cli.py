@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from llmd_infra import requirements as reqs
+from llmd_infra import schema_cli
 from llmd_infra.errors import LlmdInfraError, ProgramError, ProjectError
 
 EXIT_OK = 0
@@ -139,6 +140,33 @@ def _cmd_requirements(args: argparse.Namespace, out: Console, err: Console) -> i
     return EXIT_OK
 
 
+def _cmd_policies(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from llmd_infra.policy import listing
+
+    if args.format == "markdown":
+        out.file.write(listing.render_markdown())
+        return EXIT_OK
+    if args.format == "json":
+        out.file.write(listing.render_json())
+        return EXIT_OK
+    from rich.table import Table
+
+    table = Table(title="llmd-infra policy pack", show_lines=False)
+    for column in ("Id", "Providers", "Enforcement", "What it checks", "Anchors", "Requirement"):
+        table.add_column(column, overflow="fold")
+    for item in listing.entries():
+        table.add_row(
+            item["id"],
+            ", ".join(item["providers"]),
+            item["enforcement"] + (" (preview only)" if item["harnessOnly"] else ""),
+            item["checks"],
+            ", ".join(item["anchors"]),
+            item["requirement"] or "",
+        )
+    out.print(table)
+    return EXIT_OK
+
+
 def _cmd_stacks(args: argparse.Namespace, out: Console, err: Console) -> int:
     from llmd_infra.plan.project import load_project
 
@@ -174,9 +202,18 @@ def build_parser() -> argparse.ArgumentParser:
     requirements.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     requirements.set_defaults(handler=_cmd_requirements)
 
+    policies = sub.add_parser("policies", help="list every policy of the pack: providers, enforcement, anchors")
+    policies.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    policies.set_defaults(handler=_cmd_policies)
+
     stacks = sub.add_parser("stacks", help="list the ready stacks of the project")
     stacks.add_argument("--project-dir", metavar="DIR")
     stacks.set_defaults(handler=_cmd_stacks)
+
+    from llmd_infra.preflight.cli import add_parser as add_node_check
+
+    add_node_check(sub)
+    schema_cli.add_parser(sub)
     return parser
 
 

@@ -476,7 +476,7 @@ POLICIES: tuple[PolicySpec, ...] = (
         _CLUSTER,
         "advisory",
         "Remove deletion_protection=False (the provider default is True).",
-        ("pulumi-gcp#1394", "policy-anchors §9.2"),
+        ("pulumi-gcp#1394", "https://www.pulumi.com/registry/packages/gcp/api-docs/container/cluster/#deletion_protection"),
         "gke",
         severity="medium",
     ),

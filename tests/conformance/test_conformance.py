@@ -92,7 +92,7 @@ def test_cluster_is_protected_and_deletion_protected(case: ConformanceCase) -> N
 
         assert [r.type for r in plan.resources if r.type in cluster_types()] == []
         return
-    clusters = plan.of_type(case.cluster_type)
+    clusters = kit.clusters(plan, case)
     assert len(clusters) == 1
     assert clusters[0].protect is case.expect_protected
     if case.deletion_protected is not None:
