@@ -1,7 +1,8 @@
-"""``llmd-infra``: offline previews with a policy verdict, and the requirement table.
+"""``llmd-infra``: offline previews with a policy verdict, the requirement table, image checks.
 
-Exit codes: 0 fine, 1 mandatory policy violations, 2 bad input (config, project or program errors —
-reported as a message, with the traceback only under ``--debug``).
+Exit codes: 0 fine, 1 mandatory policy violations (``image-check``: a convention fails), 2 bad input
+(config, project, program or image errors — reported as a message, with the traceback only under
+``--debug``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from llmd_infra import requirements as reqs
+from llmd_infra import schema_cli
 from llmd_infra.errors import LlmdInfraError, ProgramError, ProjectError
 
 EXIT_OK = 0
@@ -208,6 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
     stacks = sub.add_parser("stacks", help="list the ready stacks of the project")
     stacks.add_argument("--project-dir", metavar="DIR")
     stacks.set_defaults(handler=_cmd_stacks)
+
+    from llmd_infra.preflight.cli import add_parser as add_node_check
+
+    add_node_check(sub)
+    schema_cli.add_parser(sub)
+    from llmd_infra.image import cli as image_cli
+
+    image_cli.add_parser(sub)
     return parser
 
 
