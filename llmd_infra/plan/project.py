@@ -38,7 +38,7 @@ class Project:
 
     def stacks(self) -> list[str]:
         """Stack names with a config file in ``stackConfigDir``, sorted by name (not by file name, where
-        ``gke-tpu-v6e-single`` would sort before ``gke-tpu-v6e``)."""
+        ``Pulumi.a-b.yaml`` sorts before ``Pulumi.a.yaml``)."""
         return sorted(path.name[len("Pulumi.") : -len(".yaml")] for path in self.stack_config_dir.glob("Pulumi.*.yaml"))
 
 
