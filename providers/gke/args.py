@@ -80,13 +80,28 @@ class GkeDiskType(str, Enum):
     """Hyperdisk Balanced (the only boot disk of A3 Ultra, A4 and A4X)."""
 
 
+class GkeExclusionScope(str, Enum):
+    """Which automatic upgrades a maintenance exclusion holds back."""
+
+    NO_UPGRADES = "NO_UPGRADES"
+    """No upgrades at all (at most 30 days)."""
+    NO_MINOR_UPGRADES = "NO_MINOR_UPGRADES"
+    """No minor-version upgrades (patches still come)."""
+    NO_MINOR_OR_NODE_UPGRADES = "NO_MINOR_OR_NODE_UPGRADES"
+    """No minor-version or node upgrades (the default; keeps multi-host slices intact)."""
+
+
 if TYPE_CHECKING:
+    ExclusionScopeValue = (
+        Literal["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"] | GkeExclusionScope
+    )
     ReleaseChannelValue = Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"] | GkeReleaseChannel
     TaintEffectValue = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | GkeTaintEffect
     RdmaPathValue = Literal["none", "dranet", "multi-network"] | GkeRdmaPath
     GpuDriverValue = Literal["default", "latest", "disabled"] | GkeGpuDriver
     DiskTypeValue = Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"] | GkeDiskType
 else:
+    ExclusionScopeValue = GkeExclusionScope
     ReleaseChannelValue = GkeReleaseChannel
     TaintEffectValue = GkeTaintEffect
     RdmaPathValue = GkeRdmaPath
@@ -269,7 +284,7 @@ class GkeDraDriver(TypedDict, total=False):
     """Apply the COS driver installer DaemonSet that loads the NVIDIA driver (default true)."""
 
 
-class MaintenanceExclusionArgs(TypedDict, total=False):
+class GkeMaintenanceExclusion(TypedDict, total=False):
     """A GKE maintenance exclusion."""
 
     name: Required[str]
@@ -278,7 +293,7 @@ class MaintenanceExclusionArgs(TypedDict, total=False):
     """RFC 3339 timestamp (``2026-01-01T00:00:00Z``) or a date (midnight UTC)."""
     end_time: str
     """Default: until the end of support of the cluster's minor version (not for ``NO_UPGRADES``)."""
-    scope: Literal["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"]
+    scope: ExclusionScopeValue
     """Default ``NO_MINOR_OR_NODE_UPGRADES``."""
 
 
@@ -316,7 +331,7 @@ class GkeClusterArgs(TypedDict, total=False):
     protect: bool
     """Pulumi ``protect`` on the cluster and the accelerator pools (default: the ``opts.protect`` passed
     to the component, else true)."""
-    maintenance_exclusions: list[MaintenanceExclusionArgs]
+    maintenance_exclusions: list[GkeMaintenanceExclusion]
     """Hold GKE upgrades (``NO_MINOR_OR_NODE_UPGRADES`` keeps node upgrades from breaking a multi-host slice)."""
     maintenance_start_time: str
     """Daily maintenance window start, ``HH:MM`` GMT (default ``09:00`` when exclusions are set)."""
@@ -334,6 +349,7 @@ AcceleratorPoolArgs = GkeAcceleratorPool
 LwsArgs = GkeLws
 GatewayCrdsArgs = GkeGatewayCrds
 DraDriverArgs = GkeDraDriver
+MaintenanceExclusionArgs = GkeMaintenanceExclusion
 
 __all__ = [
     "AcceleratorPoolArgs",
@@ -348,10 +364,12 @@ __all__ = [
     "GkeClusterArgs",
     "GkeDiskType",
     "GkeDraDriver",
+    "GkeExclusionScope",
     "GkeExistingNetwork",
     "GkeGatewayCrds",
     "GkeGpuDriver",
     "GkeLws",
+    "GkeMaintenanceExclusion",
     "GkeNetwork",
     "GkeRdmaPath",
     "GkeReleaseChannel",
