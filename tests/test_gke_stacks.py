@@ -511,3 +511,69 @@ def test_readme_commands_match_the_project() -> None:
         f"gcloud container clusters resize {cfg['name']} --node-pool {cfg['acceleratorPools'][0]['name']} "
         f"--num-nodes 0 --location {cfg['region']}\n"
     ) in readme
+
+
+# --- A4X on DRANET, flex-start (issue 9 items 4 and 7) -----------------------------------------------
+
+
+def _cluster_plan(pools: list[dict[str, Any]], version: str = "1.34") -> Plan:
+    from llmd_infra.plan.engine import run_callable
+
+    cfg = {
+        "provider": "gke", "name": "gb", "project": "my-project", "region": "us-central1",
+        "zones": ["us-central1-b"], "kubernetesVersion": version,
+        "network": {"masterAuthorizedNetworks": [{"cidr": "203.0.113.0/24"}]}, "acceleratorPools": pools,
+    }
+
+    def program() -> None:
+        from llmd_infra.config.stack import load_settings
+        from llmd_infra.providers.gke import cluster_from_config
+
+        cluster_from_config(load_settings())
+
+    return run_callable(program, project="llmd-infra", stack="gb", config={"llmd-infra:cluster": cfg})
+
+
+A4X = {"name": "gb200", "machineType": "a4x-highgpu-4g", "rdma": "dranet", "multiHost": True, "nodeCount": 2,
+       "reservation": {"name": "a4x-res"}}
+
+
+def test_a4x_on_dranet_gets_the_nics_only() -> None:
+    """llm-d's gke/a4x overlay: nvidia.com/gpu through GKE's device plugin, DRANET for the NICs only."""
+    p = _cluster_plan([A4X])
+    nc = p.named("gb-gb200-nodes").inputs["nodeConfig"]
+    assert nc["guestAccelerators"] == [
+        {"type": "nvidia-gb200", "count": 4, "gpuDriverInstallationConfig": {"gpuDriverVersion": "DEFAULT"}}
+    ]
+    assert nc["labels"] == {
+        "llm-d.ai/pool": "gb200", MULTI_HOST_LABEL: "true", "cloud.google.com/gke-networking-dra-driver": "true"
+    }
+    assert nc["ephemeralStorageLocalSsdConfig"] == {"localSsdCount": 0}  # the machine's own bundle
+    assert p.named("gb-gb200-nodes").inputs["networkConfig"] == {"acceleratorNetworkProfile": "auto"}
+    assert not p.of_type("llmd-infra:addons:NvidiaDraDriver")
+    assert not p.of_type("llmd-infra:gke:CosNvidiaDriverInstaller")
+
+
+def test_arm_pool_on_the_full_dra_path_gets_the_arm64_toleration() -> None:
+    p = _cluster_plan([{**A4X, "gpuDriver": "disabled"}])
+    nc = p.named("gb-gb200-nodes").inputs["nodeConfig"]
+    assert nc["guestAccelerators"][0]["gpuDriverInstallationConfig"] == {"gpuDriverVersion": "INSTALLATION_DISABLED"}
+    assert nc["labels"]["gke-no-default-nvidia-gpu-device-plugin"] == "true"
+    assert nc["labels"]["goog-gke-accelerator-type"] == "nvidia-gb200"
+    assert len(p.of_type("llmd-infra:gke:CosNvidiaDriverInstaller")) == 1
+    values = p.named("gb-nvidia-dra-release").inputs["values"]
+    assert values["kubeletPlugin"]["tolerations"] == [
+        {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
+        {"key": "kubernetes.io/arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"},
+    ]
+
+
+def test_flex_start_pools_turn_auto_repair_off() -> None:
+    flex = {"name": "flex", "machineType": "a4-highgpu-8g", "flexStart": True,
+            "autoscaling": {"minNodes": 0, "maxNodes": 2}}
+    p = _cluster_plan([flex, {"name": "l4", "machineType": "g2-standard-24"}])
+    flex_pool = p.named("gb-flex-nodes").inputs
+    assert flex_pool["management"] == {"autoRepair": False, "autoUpgrade": True}
+    assert flex_pool["nodeConfig"]["flexStart"] is True
+    assert flex_pool["nodeConfig"]["reservationAffinity"] == {"consumeReservationType": "NO_RESERVATION"}
+    assert p.named("gb-l4-nodes").inputs["management"] == {"autoRepair": True, "autoUpgrade": True}
