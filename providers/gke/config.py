@@ -91,7 +91,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from llmd_infra.catalog.accelerators import accelerator_family
 from llmd_infra.catalog.types import RdmaKind
 from llmd_infra.config.addons import AddonSupport
-from llmd_infra.config.base import Autoscaling, ClusterConfigBase, LlmdModel, VersionText, one_of
+from llmd_infra.config.base import Autoscaling, ClusterConfigBase, LlmdModel, Problems, VersionText, one_of
 from llmd_infra.providers.gke.catalog import (
     GKE_MACHINE_TYPES,
     GKE_RDMA_MACHINE_TYPES,
@@ -225,27 +225,6 @@ def accelerator_matches(machine: GkeMachineType, accelerator: str) -> bool:
     return family is not None and family.name == machine.accelerator
 
 
-class _Problems:
-    """Collects (loc, message) pairs and raises them as one pydantic ValidationError."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-        self.errors: list[InitErrorDetails] = []
-
-    def add(self, loc: Sequence[str | int], message: str, value: Any = None) -> None:
-        self.errors.append(
-            InitErrorDetails(
-                type=PydanticCustomError("value_error", "{message}", {"message": message}),
-                loc=tuple(loc),
-                input=value,
-            )
-        )
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError.from_exception_data(self.title, self.errors)
-
-
 Found = list[tuple[list[str | int], str, Any]]
 """(location, message, value) of each problem a check found."""
 
@@ -253,7 +232,7 @@ Found = list[tuple[list[str | int], str, Any]]
 def _raise_found(title: str, found: Found) -> None:
     """Raise ``found`` as one ValidationError (a field validator's locations are below its field)."""
     if found:
-        problems = _Problems(title)
+        problems = Problems(title)
         for loc, message, value in found:
             problems.add(loc, message, value)
         problems.raise_if_any()
@@ -512,7 +491,7 @@ class NetworkConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _no_overlap(self) -> NetworkConfig:
-        problems = _Problems("NetworkConfig")
+        problems = Problems("NetworkConfig")
         if ipaddress.ip_network(self.master_cidr).prefixlen != 28:
             problems.add(["masterCidr"], f"'{self.master_cidr}' must be a /28 (GKE control-plane range)")
         named = {
@@ -678,7 +657,7 @@ class AcceleratorPoolConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> AcceleratorPoolConfig:
-        problems = _Problems("AcceleratorPoolConfig")
+        problems = Problems("AcceleratorPoolConfig")
         m = self.machine()
         if self.accelerator is not None and not accelerator_matches(m, self.accelerator):
             problems.add(
@@ -706,7 +685,7 @@ class AcceleratorPoolConfig(LlmdModel):
         problems.raise_if_any()
         return self
 
-    def _check_taints(self, m: GkeMachineType, problems: _Problems) -> None:
+    def _check_taints(self, m: GkeMachineType, problems: Problems) -> None:
         own_taint = TPU_TAINT_KEY if m.is_tpu else GPU_TAINT_KEY
         seen: dict[tuple[str, str], int] = {}
         for i, taint in enumerate(self.taints):
@@ -725,7 +704,7 @@ class AcceleratorPoolConfig(LlmdModel):
                     taint.key,
                 )
 
-    def _check_tpu(self, m: GkeMachineType, problems: _Problems) -> None:
+    def _check_tpu(self, m: GkeMachineType, problems: Problems) -> None:
         if self.tpu_topology is not None and not tpu_topology_valid(m.name, self.tpu_topology):
             problems.add(
                 ["tpuTopology"],
@@ -766,7 +745,7 @@ class AcceleratorPoolConfig(LlmdModel):
                     self.node_count,
                 )
 
-    def _check_gpu(self, m: GkeMachineType, problems: _Problems) -> None:
+    def _check_gpu(self, m: GkeMachineType, problems: Problems) -> None:
         if self.tpu_topology is not None:
             problems.add(
                 ["tpuTopology"], f"tpuTopology applies to TPU machine types only; {m.name} is a GPU machine type"
@@ -803,7 +782,7 @@ class AcceleratorPoolConfig(LlmdModel):
                 self.multi_host,
             )
 
-    def _check_disk(self, m: GkeMachineType, problems: _Problems) -> None:
+    def _check_disk(self, m: GkeMachineType, problems: Problems) -> None:
         if self.disk_type is not None and m.boot_disk_types and self.disk_type not in m.boot_disk_types:
             problems.add(
                 ["diskType"],
@@ -818,7 +797,7 @@ class AcceleratorPoolConfig(LlmdModel):
                 self.local_ssd_ephemeral_storage,
             )
 
-    def _check_provisioning(self, m: GkeMachineType, problems: _Problems) -> None:
+    def _check_provisioning(self, m: GkeMachineType, problems: Problems) -> None:
         if self.spot and self.flex_start:
             problems.add(["flexStart"], "spot and flexStart are mutually exclusive")
         if self.reservation is not None and (self.spot or self.flex_start):
@@ -960,7 +939,7 @@ class MaintenanceExclusionConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _window(self) -> MaintenanceExclusionConfig:
-        problems = _Problems("MaintenanceExclusionConfig")
+        problems = Problems("MaintenanceExclusionConfig")
         start = rfc3339(self.start_time)
         if self.end_time is not None and rfc3339(self.end_time) <= start:
             problems.add(["endTime"], f"'{self.end_time}' is not after startTime '{self.start_time}'", self.end_time)
@@ -1093,7 +1072,7 @@ class GkeClusterConfig(ClusterConfigBase):
 
     @model_validator(mode="after")
     def _cross(self, info: ValidationInfo) -> GkeClusterConfig:
-        problems = _Problems("GkeClusterConfig")
+        problems = Problems("GkeClusterConfig")
         found = [
             *_zone_problems(self.region, ["zones"], self.zones),
             *_zone_problems(self.region, ["systemPool", "zones"], self.system_pool.zones or []),
@@ -1165,12 +1144,12 @@ class GkeClusterConfig(ClusterConfigBase):
         return self
 
     def _check_pool_size(
-        self, problems: _Problems, loc: list[str | int], autoscaled: bool, most: int, zones: int
+        self, problems: Problems, loc: list[str | int], autoscaled: bool, most: int, zones: int
     ) -> None:
         for where, message, value in _pool_size_problems(loc, autoscaled, most, zones):
             problems.add(where, message, value)
 
-    def _check_multi_network(self, problems: _Problems, pools: list[tuple[int, AcceleratorPoolConfig]]) -> None:
+    def _check_multi_network(self, problems: Problems, pools: list[tuple[int, AcceleratorPoolConfig]]) -> None:
         first_i, first = pools[0]
         for i, pool in pools[1:]:
             if self.pool_zones(pool) != self.pool_zones(first):
@@ -1191,7 +1170,7 @@ class GkeClusterConfig(ClusterConfigBase):
         total = self.system_pool.node_range(len(self.system_zones()))[1]
         return total + sum(pool.node_range()[1] for pool in self.accelerator_pools)
 
-    def _check_address_ranges(self, problems: _Problems) -> None:
+    def _check_address_ranges(self, problems: Problems) -> None:
         """Ranges derived from the pools: node and pod addresses, and the multi-network subnets."""
         net = self.network
         most = self.max_nodes()
@@ -1233,7 +1212,7 @@ class GkeClusterConfig(ClusterConfigBase):
                         cidr or net.rdma_cidr,
                     )
 
-    def _check_versions(self, problems: _Problems, loc: list[str | int], pool: AcceleratorPoolConfig) -> None:
+    def _check_versions(self, problems: Problems, loc: list[str | int], pool: AcceleratorPoolConfig) -> None:
         """Every GKE floor of the pool (its accelerator, RDMA on its machine type, managed DRANET). A
         minor-only version (``1.34``) means that minor's newest patch, so it meets a floor within it."""
         if self.kubernetes_version is None:
@@ -1383,7 +1362,7 @@ def _raw_problems(data: Any, info: ValidationInfo) -> list[InitErrorDetails]:
     project = data.get("project")
     if project is None or isinstance(project, str):
         found += _project_problems(project, info)
-    problems = _Problems("GkeClusterConfig")
+    problems = Problems("GkeClusterConfig")
     for loc, message, value in found:
         problems.add(loc, message, value)
     return problems.errors
