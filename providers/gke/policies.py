@@ -24,7 +24,6 @@ from typing import Any
 
 from llmd_infra import catalog
 from llmd_infra.policy.common import (
-    STACK,
     Deferred,
     Finding,
     PolicySpec,
@@ -156,7 +155,7 @@ _NON_PUBLIC = tuple(
     )
 )  # fmt: skip
 _WIDE_PREFIX = 8
-"""A public prefix this wide (``/8``: 16.7 million IPv4 addresses) or wider counts as open to the internet."""
+"""Public address space of a /8 (16.7 million IPv4 addresses) or more counts as open to the internet."""
 
 
 def _is_public(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
@@ -167,26 +166,30 @@ def _is_public(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
 
 
 def _open_address_space(cidrs: list[str]) -> list[str]:
-    """Why a set of authorized networks opens the API server to the internet: any public prefix of /8
-    or wider, or prefixes that together cover most (over half) of the IPv4 address space."""
+    """Why a set of authorized networks opens the API server to the internet: a public prefix of /8 or
+    wider, or public prefixes of one address family that together span a /8's worth of addresses."""
     networks: list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
     for cidr in cidrs:
         try:
-            networks.append((cidr.strip(), ipaddress.ip_network(cidr.strip(), strict=False)))
+            network = ipaddress.ip_network(cidr.strip(), strict=False)
         except ValueError:
             continue  # the API rejects it; nothing to judge
-    wide = [text for text, network in networks if network.prefixlen <= _WIDE_PREFIX and _is_public(network)]
+        if _is_public(network):
+            networks.append((cidr.strip(), network))
+    wide = [text for text, network in networks if network.prefixlen <= _WIDE_PREFIX]
     if wide:
         return [f"masterAuthorizedNetworksConfig allows {', '.join(wide)}: the API server is open to the internet"]
-    v4 = [network for _, network in networks if isinstance(network, ipaddress.IPv4Network)]
-    covered = sum(network.num_addresses for network in ipaddress.collapse_addresses(v4))
-    if covered * 2 > 2**32:
-        return [
-            f"masterAuthorizedNetworksConfig's cidrBlocks ({', '.join(text for text, _ in networks)}) together "
-            f"cover {covered * 100 // 2**32}% of the IPv4 address space: the API server is open to most of the "
-            "internet"
-        ]
-    return []
+    problems: list[str] = []
+    for version, bits in ((4, 32), (6, 128)):
+        family = [(text, network) for text, network in networks if network.version == version]
+        collapsed = ipaddress.collapse_addresses(network for _, network in family)  # type: ignore[type-var]
+        if sum(network.num_addresses for network in collapsed) >= 2 ** (bits - _WIDE_PREFIX):
+            problems.append(
+                f"masterAuthorizedNetworksConfig allows {', '.join(text for text, _ in family)}: together they "
+                f"span a /{_WIDE_PREFIX} or more of public IPv{version} addresses, so the API server is open to "
+                "the internet"
+            )
+    return problems
 
 
 def _network_problems(props: Mapping[str, Any]) -> list[str]:
@@ -589,7 +592,8 @@ def check_cos_image(resources: Sequence[StackResource], config: Mapping[str, Any
 
 _GKE = frozenset({GKE_CLUSTER, GKE_NODE_POOL})
 _CLUSTER = frozenset({GKE_CLUSTER})
-_STACK = frozenset({STACK})
+_STACK: frozenset[str] = frozenset()
+"""Types of the room's stack policies: none — they read the whole stack (``AnalyzeStack``), not a type."""
 
 POLICIES: tuple[PolicySpec, ...] = (
     security_policy(

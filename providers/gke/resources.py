@@ -121,17 +121,19 @@ class GkePool(Pool):
         cluster = self.cluster_props if cluster is None else cluster
         if cluster is None:
             return None, ""
-        whose = f"its cluster '{cluster_name}'" if cluster_name else "the cluster"
         inherited = {str(z) for z in as_list(get(cluster, "nodeLocations"))}
         cluster_location = as_str(get(cluster, "location")) or self.location
         if inherited:
             if is_gke_zone(cluster_location):
                 inherited.add(str(cluster_location))
-                zonal = f"its zonal cluster '{cluster_name}'" if cluster_name else "the zonal cluster"
-                return sorted(inherited), f"{zonal}'s location and nodeLocations, which it inherits"
-            return sorted(inherited), f"{whose}'s nodeLocations, which it inherits"
+                if cluster_name:
+                    return sorted(inherited), f"the location and nodeLocations of its zonal cluster '{cluster_name}'"
+                return sorted(inherited), "the zonal cluster's location and nodeLocations, which it inherits"
+            if cluster_name:
+                return sorted(inherited), f"the nodeLocations of its cluster '{cluster_name}'"
+            return sorted(inherited), "the cluster's nodeLocations, which it inherits"
         if is_gke_zone(cluster_location):
-            return [str(cluster_location)], "location" if not cluster_name else f"the location of {whose}"
+            return [str(cluster_location)], "location"
         return None, ""
 
     def implied_accelerator(self) -> str | None:
