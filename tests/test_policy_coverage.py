@@ -403,21 +403,41 @@ def multi_host_machine_set() -> None:
     )  # fmt: skip
 
 
-def test_lws_operator_subscription_with_its_cr_is_an_lws_install_whose_version_is_noted_not_judged() -> None:
+def test_lws_operator_subscription_with_its_cr_is_an_lws_install_judged_by_the_lws_it_runs() -> None:
+    """Operator 1.0 runs upstream LWS 0.7.0 (the OpenShift catalog's table, public sources cited there)."""
+
     def program() -> None:
         multi_host_machine_set()
         lws_subscription()
         lws_operator_cr()
 
     assert verdicts(program, {"lws-installed", "lws-version"}) == []
-    analysis = analyze_plan(run_callable(program))
+    assert verdicts(program, {"lws-version"}, {"lws-version": {"minimumVersion": "0.8.0"}}) == [
+        (
+            "lws-version",
+            "mandatory",
+            "lws-operator",
+            'OLM Subscription "leader-worker-set" (Leader Worker Set Operator, startingCSV leader-worker-set.v1.0.0): '
+            'upstream LWS "0.7.0" installs LeaderWorkerSet 0.7.0; llm-d needs LWS 0.8.0 or newer',
+        )
+    ]
+
+
+def test_lws_operator_release_the_catalog_cannot_map_is_noted_not_judged() -> None:
+    def program() -> None:
+        multi_host_machine_set()
+        lws_subscription(csv="leader-worker-set.v9.1.0")
+        lws_operator_cr()
+
+    analysis = analyze_plan(run_callable(program), {"lws-version": {"minimumVersion": "99.0.0"}})
+    assert [v for v in analysis.violations if v.policy in ("lws-version", "lws-installed")] == []
     assert [(n.policy, n.urn.rsplit("::", 1)[-1], n.message) for n in analysis.notes if n.policy == "lws-version"] == [
         (
             "lws-version",
             "lws-operator",
-            'OLM Subscription "leader-worker-set" (Leader Worker Set Operator, startingCSV leader-worker-set.v1.0.0): '
-            "no public source maps Leader Worker Set Operator releases to the LeaderWorkerSet release they ship, so "
-            "the LWS version is not judged",
+            'OLM Subscription "leader-worker-set" (Leader Worker Set Operator, startingCSV leader-worker-set.v9.1.0): '
+            "no public source known to the catalog maps this operator release to the LeaderWorkerSet release it "
+            "ships, so the LWS version is not judged",
         )
     ]
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from llmd_infra.errors import ConfigError, Problem
 
@@ -44,6 +45,30 @@ class ClusterConfigBase(LlmdModel):
         # the type checker only, so that each room keeps its own field definition and docs.
         provider: str
         name: str
+
+
+class Problems:
+    """Collects (loc, message) pairs and raises them as one pydantic ValidationError.
+
+    A model validator that finds several problems (cross-field rules) reports them all at once, each
+    at its own key path, instead of stopping at the first."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.errors: list[InitErrorDetails] = []
+
+    def add(self, loc: Sequence[str | int], message: str, value: Any = None) -> None:
+        self.errors.append(
+            InitErrorDetails(
+                type=PydanticCustomError("value_error", "{message}", {"message": message}),
+                loc=tuple(loc),
+                input=value,
+            )
+        )
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError.from_exception_data(self.title, self.errors)
 
 
 class Autoscaling(LlmdModel):

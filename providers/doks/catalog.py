@@ -1,10 +1,14 @@
-"""DigitalOcean droplet size slugs for DOKS node pools: GPU sizes (§4a) and a few CPU sizes.
+"""DigitalOcean droplet size slugs for DOKS node pools (GPU sizes and a few CPU sizes), and what DOKS
+puts on GPU nodes.
 
-Sources (``accelerator-catalog.md`` §4):
+Sources:
 
-* [DO-F] DigitalOcean GPU Droplet features/sizes documentation (docs.digitalocean.com, GPU Droplets)
-* [DO-RN] DOKS release notes; [DO-G] https://docs.digitalocean.com/products/kubernetes/details/supported-gpus/
+* [DO-F] https://docs.digitalocean.com/products/droplets/details/features/ (GPU Droplets, contract-only
+  single- and multi-node GPU Droplets)
+* [DO-RN] https://docs.digitalocean.com/release-notes/kubernetes/;
+  [DO-G] https://docs.digitalocean.com/products/kubernetes/details/supported-gpus/
 * [DO-MN] https://docs.digitalocean.com/products/kubernetes/how-to/configure-multinode-gpus/
+* [DO-M] https://docs.digitalocean.com/products/kubernetes/details/managed/ (labels and taints of GPU nodes)
 
 Why the numbers look the way they do:
 
@@ -15,20 +19,22 @@ Why the numbers look the way they do:
   ``k8s-rdma-shared-dev-plugin`` as ``rdma/fabric0..7``. The reference does not say RoCE or
   InfiniBand; the 2025-10-31 revision of [DO-MN] itself names the ``doca-roce`` RDMA driver for
   these NICs, so fabric rows are ``RdmaKind.ROCE`` and cite that in ``note``.
-* **DOKS support.** ``doks_supported`` is ``None`` where the reference finds no DigitalOcean source
+* **DOKS support.** ``doks_supported`` is ``None`` where no DigitalOcean source was found
   for DOKS node pools of that size: H200 sizes and the spot MI350X/MI355X sizes.
 * **Cores, PCIe** are not published for Droplets: ``None``. ``arch`` is x86_64 (no Arm GPU Droplet
   appears in any source).
-* **CPU sizes** (system pools) are not in the accelerator reference. Their vCPU count and memory
+* **CPU sizes** (system pools). Their vCPU count and memory
   are read from the slug (``s-4vcpu-8gb`` = 4 vCPU, 8 GB); memory is stored as GB → GiB rounded
   down, the conservative reading of "gb". ``c-16`` names only its vCPUs, so its memory is ``None``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from llmd_infra.catalog.types import Arch, MachineShape, RdmaKind, gb_to_gib
+from llmd_infra.catalog.types import Arch, MachineShape, RdmaKind, Vendor, gb_to_gib
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,10 @@ class DoksSize(MachineShape):
     doks_supported: bool | None = True
     """``None`` where no DigitalOcean source confirms DOKS node pools of this size."""
 
-_DO_F = "accelerator-catalog.md §4a [DO-F] DigitalOcean GPU Droplet sizes (docs.digitalocean.com)"
+
+_DO_F = "[DO-F] https://docs.digitalocean.com/products/droplets/details/features/ (GPU Droplet sizes)"
 _DO_MN = "[DO-MN] docs.digitalocean.com/products/kubernetes/how-to/configure-multinode-gpus/"
-_SPOT_SRC = "accelerator-catalog.md §4a: third-party listing of DO API sizes (unconfirmed by DigitalOcean)"
+_SPOT_SRC = "third-party listing of DigitalOcean API size slugs (unconfirmed by DigitalOcean)"
 _VPC_GBPS = 25.0
 _NET_NOTE = "10 Gbps public + 25 Gbps VPC [DO-F]; the VPC 25 Gbps is kept"
 _FABRIC_NOTE = (
@@ -112,50 +119,84 @@ def _fabric(base: DoksSize, extra_note: str = "") -> DoksSize:
     )
 
 
-_H200_NOTE = "DOKS node pools of H200 sizes: no DigitalOcean source found (accelerator-catalog.md §4b)"
+_H200_NOTE = "DOKS node pools of H200 sizes: no DigitalOcean source found"
 _SPOT_NOTE = "spot; DOKS support unknown; listing unconfirmed"
 
-_H100_8 = _gpu("gpu-h100x8-640gb", "H100", 8, 160, 1920, _DO_F)
-_H200_8 = _gpu("gpu-h200x8-1128gb", "H200", 8, 192, 1920, _DO_F, _H200_NOTE, doks_supported=None)
-_MI300X_8 = _gpu("gpu-mi300x8-1536gb", "MI300X", 8, 160, 1920, _DO_F)
+_H100_8 = _gpu(slug="gpu-h100x8-640gb", accelerator="H100", count=8, vcpus=160, memory_gib=1920, source=_DO_F)
+_H200_8 = _gpu(
+    slug="gpu-h200x8-1128gb",
+    accelerator="H200",
+    count=8,
+    vcpus=192,
+    memory_gib=1920,
+    source=_DO_F,
+    note=_H200_NOTE,
+    doks_supported=None,
+)
+_MI300X_8 = _gpu(slug="gpu-mi300x8-1536gb", accelerator="MI300X", count=8, vcpus=160, memory_gib=1920, source=_DO_F)
 _MI325X_8 = _gpu(
-    "gpu-mi325x8-2048gb-contracted", "MI325X", 8, 160, 1310, _DO_F, "contract", contract_only=True
+    slug="gpu-mi325x8-2048gb-contracted",
+    accelerator="MI325X",
+    count=8,
+    vcpus=160,
+    memory_gib=1310,
+    source=_DO_F,
+    note="contract",
+    contract_only=True,
 )
 
 _GPU: tuple[DoksSize, ...] = (
-    _gpu("gpu-h100x1-80gb", "H100", 1, 20, 240, _DO_F),
+    _gpu(slug="gpu-h100x1-80gb", accelerator="H100", count=1, vcpus=20, memory_gib=240, source=_DO_F),
     _H100_8,
     _gpu(
-        "gpu-h100x8-640gb-contracted",
-        "H100",
-        8,
-        160,
-        1920,
-        f"{_DO_F} (contract variant of gpu-h100x8-640gb)",
-        "contract",
+        slug="gpu-h100x8-640gb-contracted",
+        accelerator="H100",
+        count=8,
+        vcpus=160,
+        memory_gib=1920,
+        source=f"{_DO_F} (contract variant of gpu-h100x8-640gb)",
+        note="contract",
         contract_only=True,
     ),
-    _gpu("gpu-h200x1-141gb", "H200", 1, 24, 240, _DO_F, _H200_NOTE, doks_supported=None),
+    _gpu(
+        slug="gpu-h200x1-141gb",
+        accelerator="H200",
+        count=1,
+        vcpus=24,
+        memory_gib=240,
+        source=_DO_F,
+        note=_H200_NOTE,
+        doks_supported=None,
+    ),
     _H200_8,
-    _fabric(_H200_8, _H200_NOTE),
-    _gpu("gpu-mi300x1-192gb", "MI300X", 1, 20, 240, _DO_F),
+    _fabric(base=_H200_8, extra_note=_H200_NOTE),
+    _gpu(slug="gpu-mi300x1-192gb", accelerator="MI300X", count=1, vcpus=20, memory_gib=240, source=_DO_F),
     _MI300X_8,
-    _fabric(_MI300X_8),
-    _gpu("gpu-mi325x1-256gb-contracted", "MI325X", 1, 20, 164, _DO_F, "contract", contract_only=True),
+    _fabric(base=_MI300X_8),
+    _gpu(
+        slug="gpu-mi325x1-256gb-contracted",
+        accelerator="MI325X",
+        count=1,
+        vcpus=20,
+        memory_gib=164,
+        source=_DO_F,
+        note="contract",
+        contract_only=True,
+    ),
     _MI325X_8,
-    _fabric(_MI325X_8),
-    _gpu("gpu-l40sx1-48gb", "L40S", 1, 8, 64, _DO_F),
-    _gpu("gpu-4000adax1-20gb", "RTX 4000 Ada", 1, 8, 32, _DO_F),
-    _gpu("gpu-6000adax1-48gb", "RTX 6000 Ada", 1, 8, 64, _DO_F),
+    _fabric(base=_MI325X_8),
+    _gpu(slug="gpu-l40sx1-48gb", accelerator="L40S", count=1, vcpus=8, memory_gib=64, source=_DO_F),
+    _gpu(slug="gpu-4000adax1-20gb", accelerator="RTX 4000 Ada", count=1, vcpus=8, memory_gib=32, source=_DO_F),
+    _gpu(slug="gpu-6000adax1-48gb", accelerator="RTX 6000 Ada", count=1, vcpus=8, memory_gib=64, source=_DO_F),
     *(
         _gpu(
-            f"gpu-{model.lower()}{count}-{mem}gb-spot",
-            model,
-            count,
-            vcpus,
-            ram,
-            _SPOT_SRC,
-            _SPOT_NOTE,
+            slug=f"gpu-{model.lower()}{count}-{mem}gb-spot",
+            accelerator=model,
+            count=count,
+            vcpus=vcpus,
+            memory_gib=ram,
+            source=_SPOT_SRC,
+            note=_SPOT_NOTE,
             doks_supported=None,
         )
         for model in ("MI350X", "MI355X")
@@ -165,9 +206,7 @@ _GPU: tuple[DoksSize, ...] = (
 
 
 def _cpu(slug: str, vcpus: int, memory_gb: int | None) -> DoksSize:
-    memory_note = (
-        "memory from the slug, GB read as decimal GB" if memory_gb else "memory not in the slug: unknown"
-    )
+    memory_note = "memory from the slug, GB read as decimal GB" if memory_gb else "memory not in the slug: unknown"
     return DoksSize(
         name=slug,
         accelerator=None,
@@ -183,7 +222,7 @@ def _cpu(slug: str, vcpus: int, memory_gb: int | None) -> DoksSize:
         arch=Arch.X86_64,
         source=(
             "DigitalOcean Droplet slug naming convention (<class>-<N>vcpu-<M>gb); "
-            "not in accelerator-catalog.md"
+            "https://docs.digitalocean.com/products/droplets/details/features/ (CPU Droplet plans)"
         ),
         note=f"CPU-only system-pool size; {memory_note}; no jumbo frames on non-GPU Droplets "
         "(docs.digitalocean.com/products/droplets/details/limits)",
@@ -191,10 +230,10 @@ def _cpu(slug: str, vcpus: int, memory_gb: int | None) -> DoksSize:
 
 
 _CPU: tuple[DoksSize, ...] = (
-    _cpu("s-4vcpu-8gb", 4, 8),
-    _cpu("s-8vcpu-16gb", 8, 16),
-    _cpu("c-16", 16, None),
-    _cpu("g-8vcpu-32gb", 8, 32),
+    _cpu(slug="s-4vcpu-8gb", vcpus=4, memory_gb=8),
+    _cpu(slug="s-8vcpu-16gb", vcpus=8, memory_gb=16),
+    _cpu(slug="c-16", vcpus=16, memory_gb=None),
+    _cpu(slug="g-8vcpu-32gb", vcpus=8, memory_gb=32),
 )
 
 DOKS_SIZES: dict[str, DoksSize] = {s.name: s for s in (*_GPU, *_CPU)}
@@ -209,3 +248,33 @@ def doks_size(slug: str) -> DoksSize | None:
 MACHINES = DOKS_SIZES
 """The room's catalog as the core reads it (:mod:`llmd_infra.registry`)."""
 machine_shape = doks_size
+
+
+# --- what DOKS puts on GPU nodes -------------------------------------------------------------------
+
+DOKS_LABEL_PREFIX = "doks.digitalocean.com/"
+"""DOKS sets and reconciles node labels of this prefix itself [DO-M]: a pool cannot set them."""
+GPU_BRAND_LABEL = "doks.digitalocean.com/gpu-brand"
+GPU_MODEL_LABEL = "doks.digitalocean.com/gpu-model"
+
+
+@dataclass(frozen=True)
+class GpuNodeFacts:
+    """What DOKS puts on the GPU nodes of one vendor [DO-M], and the resource pods request [DO-MN]."""
+
+    brand: str
+    """Value of ``doks.digitalocean.com/gpu-brand``."""
+    taint: str
+    """Key of the ``NoSchedule`` taint DOKS puts on the nodes (pods tolerate it)."""
+    resource: str
+    """Extended resource of the vendor's device plugin."""
+    source: str = "[DO-M] https://docs.digitalocean.com/products/kubernetes/details/managed/; [DO-MN]"
+
+
+GPU_NODES: Mapping[Vendor, GpuNodeFacts] = MappingProxyType(
+    {
+        Vendor.NVIDIA: GpuNodeFacts(brand="nvidia", taint="nvidia.com/gpu", resource="nvidia.com/gpu"),
+        Vendor.AMD: GpuNodeFacts(brand="amd", taint="amd.com/gpu", resource="amd.com/gpu"),
+    }
+)
+"""Per accelerator vendor: DOKS's GPU node label value, taint and device-plugin resource."""

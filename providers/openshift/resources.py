@@ -19,7 +19,11 @@ from llmd_infra.catalog.types import MachineShape
 from llmd_infra.policy.common import Deferred, Resource, StackResource, as_mapping, as_str, get
 from llmd_infra.policy.pools import Pool
 from llmd_infra.policy.resources import LwsInstall, ResourceReader, VersionField
-from llmd_infra.providers.openshift.catalog import OPENSHIFT_KUBERNETES
+from llmd_infra.providers.openshift.catalog import (
+    LWS_OPERATOR_PACKAGE,
+    OPENSHIFT_KUBERNETES,
+    lws_operator_lws_version,
+)
 from llmd_infra.requirements import KUBERNETES_VERSION
 from llmd_infra.versions import Version
 
@@ -28,10 +32,8 @@ CLUSTER_VERSION = "kubernetes:config.openshift.io/v1:ClusterVersion"
 OLM_SUBSCRIPTION = "kubernetes:operators.coreos.com/v1alpha1:Subscription"
 LWS_OPERATOR = "kubernetes:operator.openshift.io/v1:LeaderWorkerSetOperator"
 """The Leader Worker Set Operator's CR (openshift/lws-operator ``deploy/07_lws-operator.cr.yaml``: named
-``cluster``); the operator deploys the LWS controller only once it exists."""
-LWS_OPERATOR_PACKAGE = "leader-worker-set"
-"""OLM package of Red Hat's Leader Worker Set Operator (openshift/lws-operator ``metadata/annotations.yaml``;
-its CSVs are ``leader-worker-set.v<version>``)."""
+``cluster``); the operator deploys the LWS controller only once it exists. Its OLM package is
+:data:`~llmd_infra.providers.openshift.catalog.LWS_OPERATOR_PACKAGE`."""
 
 _OLDEST_MAPPED = min(OPENSHIFT_KUBERNETES)
 
@@ -181,9 +183,9 @@ def _is_lws_subscription(props: Mapping[str, Any]) -> bool:
 def lws_installs(resource_type: str, props: Mapping[str, Any]) -> list[LwsInstall] | None:
     """The Leader Worker Set Operator as an LWS install: its OLM subscription, and its CR.
 
-    Red Hat publishes no mapping from operator releases to the upstream LWS release each ships (its
-    release notes for 1.0.0 say only "initial release"; the operator repository's branches for 1.0.0
-    pin different LWS refs), so the version is not judged: the subscription carries a note saying so.
+    The subscription's LWS version is the upstream release its operator line runs (the catalog's
+    :data:`~llmd_infra.providers.openshift.catalog.LWS_OPERATOR_UPSTREAM`, read from ``startingCSV`` or a
+    ``stable-vX.Y`` channel); an operator line the table does not know is noted, not judged.
     """
     if resource_type == LWS_OPERATOR:
         return [LwsInstall("LeaderWorkerSetOperator CR", None)]
@@ -192,12 +194,16 @@ def lws_installs(resource_type: str, props: Mapping[str, Any]) -> list[LwsInstal
     csv = as_str(get(props, "spec", "startingCSV"))
     channel = as_str(get(props, "spec", "channel"))
     release = f"startingCSV {csv}" if csv else (f'channel "{channel}"' if channel else "the default channel")
+    where = f'OLM Subscription "{LWS_OPERATOR_PACKAGE}" (Leader Worker Set Operator, {release})'
+    version = lws_operator_lws_version(channel, csv)
+    if version is not None:
+        return [LwsInstall(f"{where}: upstream LWS", version)]
     return [
         LwsInstall(
-            f'OLM Subscription "{LWS_OPERATOR_PACKAGE}" (Leader Worker Set Operator, {release})',
+            where,
             None,
-            "no public source maps Leader Worker Set Operator releases to the LeaderWorkerSet release they ship, "
-            "so the LWS version is not judged",
+            "no public source known to the catalog maps this operator release to the LeaderWorkerSet release it "
+            "ships, so the LWS version is not judged",
         )
     ]
 
