@@ -91,7 +91,20 @@ class GkeExclusionScope(str, Enum):
     """No minor-version or node upgrades (the default; keeps multi-host slices intact)."""
 
 
+class GkeBinauthzEvaluationMode(str, Enum):
+    """Binary Authorization evaluation mode of the cluster."""
+
+    DISABLED = "DISABLED"
+    """No Binary Authorization check."""
+    PROJECT_SINGLETON_POLICY_ENFORCE = "PROJECT_SINGLETON_POLICY_ENFORCE"
+    """Enforce the project's Binary Authorization policy (the default; a project's policy allows every image
+    until its default rule is changed, and a stricter one must admit llm-d's images)."""
+
+
 if TYPE_CHECKING:
+    BinauthzEvaluationModeValue = (
+        Literal["DISABLED", "PROJECT_SINGLETON_POLICY_ENFORCE"] | GkeBinauthzEvaluationMode
+    )
     ExclusionScopeValue = (
         Literal["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"] | GkeExclusionScope
     )
@@ -101,6 +114,7 @@ if TYPE_CHECKING:
     GpuDriverValue = Literal["default", "latest", "disabled"] | GkeGpuDriver
     DiskTypeValue = Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"] | GkeDiskType
 else:
+    BinauthzEvaluationModeValue = GkeBinauthzEvaluationMode
     ExclusionScopeValue = GkeExclusionScope
     ReleaseChannelValue = GkeReleaseChannel
     TaintEffectValue = GkeTaintEffect
@@ -297,6 +311,26 @@ class GkeMaintenanceExclusion(TypedDict, total=False):
     """Default ``NO_MINOR_OR_NODE_UPGRADES``."""
 
 
+class GkeBinaryAuthorization(TypedDict, total=False):
+    """Binary Authorization of the cluster."""
+
+    evaluation_mode: BinauthzEvaluationModeValue
+    """Default ``PROJECT_SINGLETON_POLICY_ENFORCE`` (the project's policy must admit llm-d's images); or
+    ``DISABLED``."""
+
+
+class GkeSecretsEncryption(TypedDict, total=False):
+    """Application-layer encryption of Kubernetes Secrets with a Cloud KMS key."""
+
+    kms_key_name: Required[str]
+    """``projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>``; the key ring must be in the
+    cluster's region (GKE refuses the ``global`` location)."""
+    create_kms_binding: bool
+    """Grant the GKE service agent (``service-<PROJECT_NUMBER>@container-engine-robot.iam.gserviceaccount.com``)
+    ``roles/cloudkms.cryptoKeyEncrypterDecrypter`` on the key (default false: grant it yourself; creating it
+    needs ``cloudkms.cryptoKeys.setIamPolicy`` on the key)."""
+
+
 class GkeClusterArgs(TypedDict, total=False):
     """Arguments of :class:`~llmd_infra.providers.gke.GkeCluster`."""
 
@@ -335,6 +369,10 @@ class GkeClusterArgs(TypedDict, total=False):
     """Hold GKE upgrades (``NO_MINOR_OR_NODE_UPGRADES`` keeps node upgrades from breaking a multi-host slice)."""
     maintenance_start_time: str
     """Daily maintenance window start, ``HH:MM`` GMT (default ``09:00`` when exclusions are set)."""
+    binary_authorization: GkeBinaryAuthorization
+    """Binary Authorization (default: enforce the project's policy)."""
+    secrets_encryption: GkeSecretsEncryption
+    """Encrypt Secrets with a Cloud KMS key (default: Google-managed encryption only)."""
 
 
 # The names before the schema needed unique ones (kept for existing programs).
@@ -361,6 +399,8 @@ __all__ = [
     "GkeAcceleratorPool",
     "GkeAuthorizedNetwork",
     "GkeAutoscaling",
+    "GkeBinaryAuthorization",
+    "GkeBinauthzEvaluationMode",
     "GkeClusterArgs",
     "GkeDiskType",
     "GkeDraDriver",
@@ -374,6 +414,7 @@ __all__ = [
     "GkeRdmaPath",
     "GkeReleaseChannel",
     "GkeReservation",
+    "GkeSecretsEncryption",
     "GkeSystemPool",
     "GkeTaint",
     "GkeTaintEffect",

@@ -20,7 +20,12 @@ from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
 from llmd_infra.hosting import component_type
 from llmd_infra.providers.gke.args import GkeClusterArgs
-from llmd_infra.providers.gke.config import PROJECT_MESSAGE, GkeClusterConfig
+from llmd_infra.providers.gke.config import (
+    GKE_SERVICE_AGENT,
+    KMS_ENCRYPTER_DECRYPTER_ROLE,
+    PROJECT_MESSAGE,
+    GkeClusterConfig,
+)
 from llmd_infra.providers.gke.driver_installer import CosNvidiaDriverInstaller
 from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
 from llmd_infra.providers.gke.network import PODS_RANGE, SERVICES_RANGE, ClusterNetwork, RdmaNetwork
@@ -71,6 +76,21 @@ def maintenance_policy(config: GkeClusterConfig) -> gcp.container.ClusterMainten
         ]
         or None,
     )
+
+
+def database_encryption(config: GkeClusterConfig) -> gcp.container.ClusterDatabaseEncryptionArgs | None:
+    """Secrets encrypted with the configured Cloud KMS key; without one, GKE's default (Google-managed
+    encryption) is left as it is, so encryption set up outside this program is never turned off."""
+    if config.secrets_encryption is None:
+        return None
+    return gcp.container.ClusterDatabaseEncryptionArgs(
+        state="ENCRYPTED", key_name=config.secrets_encryption.kms_key_name
+    )
+
+
+def gke_service_agent_member(project_number: str) -> str:
+    """IAM member of the GKE service agent of the project numbered ``project_number``."""
+    return f"serviceAccount:{GKE_SERVICE_AGENT.format(project_number=project_number)}"
 
 
 def resolve_project(config: GkeClusterConfig, path: str) -> str:
@@ -201,6 +221,25 @@ class GkeCluster(pulumi.ComponentResource):
         # run). The cluster waits for the roles, and the roles for the account, so ordering is kept.
         sa_email = f"{_account_id(config.name)}@{project_arg}.iam.gserviceaccount.com"
 
+        # --- Secrets encryption key access (only when asked: the key is usually another team's) -------
+        self.kms_binding: gcp.kms.CryptoKeyIAMMember | None = None
+        encryption = config.secrets_encryption
+        if encryption is not None and encryption.create_kms_binding:
+            number = gcp.organizations.get_project_output(
+                project_id=project_arg, opts=pulumi.InvokeOutputOptions(parent=self)
+            ).number
+            # A non-authoritative member: other grants on the key are left alone. Protected like the
+            # cluster: without it GKE can no longer decrypt the cluster's Secrets.
+            self.kms_binding = gcp.kms.CryptoKeyIAMMember(
+                f"{name}-secrets-kms",
+                gcp.kms.CryptoKeyIAMMemberArgs(
+                    crypto_key_id=encryption.kms_key_name,
+                    role=KMS_ENCRYPTER_DECRYPTER_ROLE,
+                    member=number.apply(gke_service_agent_member),
+                ),
+                opts=pulumi.ResourceOptions(parent=self, protect=protect),
+            )
+
         # --- cluster ------------------------------------------------------------------------------
         net = config.network
         deletion_protection = protect if config.deletion_protection is None else config.deletion_protection
@@ -297,11 +336,19 @@ class GkeCluster(pulumi.ComponentResource):
                 ),
                 security_posture_config=gcp.container.ClusterSecurityPostureConfigArgs(mode="BASIC"),
                 maintenance_policy=maintenance_policy(config),
+                # Enforce the project's Binary Authorization policy (CIS GKE 5.1.4); the project's policy
+                # must admit llm-d's images (README "Binary Authorization").
+                binary_authorization=gcp.container.ClusterBinaryAuthorizationArgs(
+                    evaluation_mode=config.binary_authorization.evaluation_mode
+                ),
+                # Application-layer Secrets encryption with the user's Cloud KMS key (CIS GKE 5.3.1).
+                database_encryption=database_encryption(config),
             ),
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=protect,
-                depends_on=list(self.node_roles),
+                # The GKE service agent must be able to use the key when the cluster is created.
+                depends_on=[*self.node_roles, *([self.kms_binding] if self.kms_binding else [])],
                 # The removed default pool's settings read back empty; they never drive a replacement.
                 ignore_changes=["nodeConfig", "initialNodeCount"],
             ),

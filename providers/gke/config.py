@@ -15,6 +15,11 @@ YAML shape (camelCase keys; every key below the pool level is optional unless ma
       maintenanceStartTime: "09:00"     # daily maintenance window start (GMT), with maintenanceExclusions
       maintenanceExclusions:            # hold upgrades so a node upgrade never breaks a multi-host slice
         - {name: hold-nodes, startTime: "2026-01-01T00:00:00Z", scope: NO_MINOR_OR_NODE_UPGRADES}
+      binaryAuthorization:              # default: the project's Binary Authorization policy is enforced
+        evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE   # or DISABLED
+      secretsEncryption:                # optional: application-layer Secrets encryption with Cloud KMS
+        kmsKeyName: projects/my-kms-project/locations/us-central1/keyRings/gke/cryptoKeys/secrets
+        createKmsBinding: false         # true: grant the GKE service agent the key (needs setIamPolicy on it)
       network:                          # required
         masterAuthorizedNetworks:       # required, at least one, never 0.0.0.0/0
           - {cidr: 203.0.113.0/24, name: office}
@@ -65,8 +70,9 @@ Limits are the ones the APIs themselves enforce, each with its public source: GC
 values (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set),
 nodes per node pool per zone (https://cloud.google.com/kubernetes-engine/quotas), node and pod address
 ranges (https://cloud.google.com/kubernetes-engine/docs/concepts/alias-ips), boot disk sizes
-(https://cloud.google.com/compute/docs/disks) and GKE versions
-(https://cloud.google.com/kubernetes-engine/versioning#versioning_scheme).
+(https://cloud.google.com/compute/docs/disks), GKE versions
+(https://cloud.google.com/kubernetes-engine/versioning#versioning_scheme) and Cloud KMS key names and
+locations (https://cloud.google.com/kubernetes-engine/docs/how-to/encrypting-secrets).
 """
 
 from __future__ import annotations
@@ -114,6 +120,7 @@ ReleaseChannel = Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"]
 TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 DiskType = Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"]
 ExclusionScope = Literal["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"]
+BinauthzEvaluationMode = Literal["DISABLED", "PROJECT_SINGLETON_POLICY_ENFORCE"]
 
 HYPERDISK_DEFAULT_MACHINE_PREFIXES = ("a4-highgpu-", "a4x-")
 """Machine families that boot from hyperdisk-balanced by default — a choice, not a catalog fact: the
@@ -156,6 +163,12 @@ NO_UPGRADES_MAX_DAYS = 30
 """A ``NO_UPGRADES`` exclusion ends at most 30 days after it starts and cannot run until end of support
 (https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions)."""
 
+GKE_SERVICE_AGENT = "service-{project_number}@container-engine-robot.iam.gserviceaccount.com"
+"""The GKE service agent of the cluster's project, which encrypts and decrypts Secrets with the KMS key
+(https://cloud.google.com/kubernetes-engine/docs/how-to/encrypting-secrets, "Grant permission to use the key")."""
+KMS_ENCRYPTER_DECRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+"""The role the GKE service agent needs on the key (same page)."""
+
 PODS_PER_NODE_PREFIX = 24
 """GKE's default of 110 pods per node reserves a /24 of the pods range per node
 (https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr)."""
@@ -183,6 +196,13 @@ _K8S_NAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
 _DNS_SUBDOMAIN_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _HHMM_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_KMS_KEY_RE = re.compile(
+    r"^projects/(?P<project>[^/]+)/locations/(?P<location>[^/]+)/keyRings/(?P<ring>[^/]+)/cryptoKeys/(?P<key>[^/]+)$"
+)
+_KMS_ID_RE = re.compile(r"^[a-zA-Z0-9_-]{1,63}$")
+"""Key ring and crypto key ids (Cloud KMS ``CreateKeyRing`` / ``CreateCryptoKey``: ``[a-zA-Z0-9_-]{1,63}``,
+https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings/create)."""
+_PROJECT_NUMBER_RE = re.compile(r"^[1-9][0-9]{0,29}$")
 _NETWORK_REF_RE = re.compile(
     r"^(https://www\.googleapis\.com/compute/(v1|beta)/)?(projects/[^/]+/(global|regions/[a-z0-9-]+)/"
     r"(networks|subnetworks)/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
@@ -962,6 +982,87 @@ class MaintenanceExclusionConfig(LlmdModel):
         return self
 
 
+class BinaryAuthorizationConfig(LlmdModel):
+    """Binary Authorization of the cluster: which images its nodes may run.
+
+    ``PROJECT_SINGLETON_POLICY_ENFORCE`` (the default) makes GKE admit a pod only when the project's one
+    Binary Authorization policy allows its images. A project's policy allows every image until someone
+    changes its default rule ("Allow all images",
+    https://cloud.google.com/binary-authorization/docs/configure-policy-gke), so turning enforcement on
+    changes nothing for llm-d by itself; a stricter policy must admit llm-d's images (``ghcr.io/llm-d/``)
+    and the add-ons' images (README "Binary Authorization"). ``DISABLED`` checks nothing.
+    """
+
+    evaluation_mode: BinauthzEvaluationMode = "PROJECT_SINGLETON_POLICY_ENFORCE"
+
+
+def kms_key_parts(value: str) -> dict[str, str] | None:
+    """``project``, ``location``, ``ring`` and ``key`` of a Cloud KMS crypto key resource name, or ``None``."""
+    match = _KMS_KEY_RE.match(value)
+    return match.groupdict() if match else None
+
+
+class SecretsEncryptionConfig(LlmdModel):
+    """Application-layer encryption of Kubernetes Secrets with a Cloud KMS key (``database_encryption``).
+
+    The key is the user's: this component never creates, rotates or deletes it. GKE's service agent of the
+    cluster's project (``service-<PROJECT_NUMBER>@container-engine-robot.iam.gserviceaccount.com``) needs
+    ``roles/cloudkms.cryptoKeyEncrypterDecrypter`` on it before the cluster is created or updated; with
+    ``createKmsBinding`` the component grants it (a non-authoritative IAM member on the key, which the
+    cluster waits for), which needs ``cloudkms.cryptoKeys.setIamPolicy`` on the key — often held only by
+    whoever runs the key project, hence off by default.
+    """
+
+    kms_key_name: str
+    """``projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>``, in the cluster's region."""
+    create_kms_binding: bool = False
+
+    @field_validator("kms_key_name")
+    @classmethod
+    def _key_name(cls, value: str) -> str:
+        parts = kms_key_parts(value)
+        problems: list[str] = []
+        if parts is not None:
+            project = parts["project"]
+            if not (_PROJECT_RE.match(project) or _PROJECT_NUMBER_RE.match(project)):
+                problems.append(f"'{project}' is not a project id or number")
+            for what in ("ring", "key"):
+                if not _KMS_ID_RE.match(parts[what]):
+                    label = "key ring" if what == "ring" else "crypto key"
+                    problems.append(
+                        f"the {label} id '{parts[what]}' is not 1 to 63 letters, digits, '_' and '-'"
+                    )
+        if parts is None or problems:
+            detail = f" ({'; '.join(problems)})" if problems else ""
+            raise ValueError(
+                f"'{value}' is not a Cloud KMS crypto key name{detail}; write it as "
+                "projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>"
+            )
+        return value
+
+    def location(self) -> str:
+        parts = kms_key_parts(self.kms_key_name)
+        assert parts is not None  # validated
+        return parts["location"]
+
+
+def kms_location_problem(key_location: str, region: str) -> str | None:
+    """Why a key in ``key_location`` cannot encrypt a regional cluster's Secrets in ``region``, or ``None``.
+
+    GKE: "A regional cluster should use a key ring from the same location"; "The Cloud KMS global region is
+    not supported for use with GKE" (https://cloud.google.com/kubernetes-engine/docs/how-to/encrypting-secrets,
+    "Create a Cloud KMS key"). Every cluster here is regional, so only ``region`` itself is accepted.
+    """
+    if key_location == region:
+        return None
+    where = (
+        "the key ring's location is 'global', which GKE does not support"
+        if key_location == "global"
+        else f"the key ring is in '{key_location}'"
+    )
+    return f"{where}; a regional cluster's key ring must be in its region ('{region}'); allowed: {region}"
+
+
 class GkeClusterConfig(ClusterConfigBase):
     """``llmd-infra:cluster`` for ``provider: gke``."""
 
@@ -984,6 +1085,10 @@ class GkeClusterConfig(ClusterConfigBase):
     """Hold GKE upgrades; ``NO_MINOR_OR_NODE_UPGRADES`` keeps node upgrades from breaking a multi-host slice."""
     maintenance_start_time: str | None = None
     """Daily maintenance window start, ``HH:MM`` GMT (default ``09:00`` when exclusions are set)."""
+    binary_authorization: BinaryAuthorizationConfig = BinaryAuthorizationConfig()
+    """Binary Authorization (default: enforce the project's policy, which allows every image unless changed)."""
+    secrets_encryption: SecretsEncryptionConfig | None = None
+    """Encrypt Secrets with a Cloud KMS key (default: GKE's Google-managed encryption only)."""
 
     @field_validator("name")
     @classmethod
@@ -1080,6 +1185,10 @@ class GkeClusterConfig(ClusterConfigBase):
         ]
         for where, message, value in found:
             problems.add(where, message, value)
+        if self.secrets_encryption is not None:
+            kms_problem = kms_location_problem(self.secrets_encryption.location(), self.region)
+            if kms_problem:
+                problems.add(["secretsEncryption", "kmsKeyName"], kms_problem, self.secrets_encryption.kms_key_name)
         seen: dict[str, int] = {}
         multi_network: list[tuple[int, AcceleratorPoolConfig]] = []
         for i, pool in enumerate(self.accelerator_pools):
