@@ -1,9 +1,12 @@
 """GKE security and reliability policies on raw ``gcp:container`` resources.
 
-Rules follow the anchors of ``policy-anchors.md`` (Checkov, Trivy, KICS, CIS GKE 1.9.0). Where the
-provider has a safe default and the property is absent the rule passes (the engine runs the
-provider's ``Check`` before ``Analyze``, which fills such defaults in); where the default is unsafe
-an absent property is a violation.
+Each rule names its public anchors: CIS Google Kubernetes Engine (GKE) Benchmark 1.9.0 recommendation
+numbers, Checkov check ids (bridgecrewio/checkov ``checkov/terraform/checks/resource/gcp/``), Trivy ids
+(aquasecurity/trivy-checks ``checks/cloud/google/gke/``), KICS query ids (Checkmarx/kics
+``assets/queries/terraform/gcp/``), and for llm-d's own requirements the requirement id with llm-d's
+page. Where the provider has a safe default and the property is absent the rule passes (the engine
+runs the provider's ``Check`` before ``Analyze``, which fills such defaults in); where the default is
+unsafe an absent property is a violation.
 
 Node settings (shielded nodes, metadata server, service account) are read from every pool's
 ``nodeConfig``: each ``NodePool``, each inline ``nodePools[]`` entry, and the cluster's own
@@ -44,6 +47,7 @@ from llmd_infra.policy.common import (
 from llmd_infra.policy.requirements import installs_gpu_driver
 from llmd_infra.policy.resources import cluster_of
 from llmd_infra.providers.gke.resources import GKE_CLUSTER, GKE_NODE_POOL, gke_machine_accelerator
+from llmd_infra.requirements import GPU_DRIVER_VERSION
 
 _DEFAULT_COMPUTE_SA = re.compile(r"^\d+-compute@developer\.gserviceaccount\.com$")
 
@@ -329,12 +333,20 @@ def check_release_channel(r: Resource, config: Mapping[str, Any]) -> list[Findin
     return []
 
 
+def _repair_off_without_flex_start(pool: Mapping[str, Any]) -> bool:
+    """Auto-repair turned off on a pool that is not flex-start: GKE requires auto-repair off on flex-start
+    pools (GoogleCloudPlatform/cluster-toolkit modules/compute/gke-node-pool/main.tf @1047080, precondition
+    "enable_flex_start needs node auto_repair set to false"), so only other pools are judged. ``flexStart``
+    is read only when auto-repair is off, so an unknown ``flexStart`` hides nothing else."""
+    return is_false(get(pool, "management", "autoRepair")) and not is_true(get(pool, "nodeConfig", "flexStart"))
+
+
 def check_auto_repair(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     deferred = Deferred()
     findings = [
         Finding(f"{prefix}management.autoRepair is false")
         for prefix, pool in pool_blocks(r, deferred)
-        if deferred.run(partial(_false_at, pool, "management", "autoRepair"))
+        if deferred.run(partial(_repair_off_without_flex_start, pool))
     ]
     return deferred.finish(findings)
 
@@ -572,6 +584,40 @@ def _image_problem(where: str, node_config: Mapping[str, Any], operator_in_stack
     return f'{where}.imageType is "{image}", not "COS_CONTAINERD" (Container-Optimized OS)'
 
 
+_DRIVER_BOUND = GPU_DRIVER_VERSION.below_int()
+"""The first NVIDIA driver branch llm-d's images do not support, from the ``gpu-driver-version`` record."""
+
+
+def _latest_drivers(where: str, node_config: Mapping[str, Any]) -> list[str]:
+    """Where ``node_config`` asks GKE for its latest GPU driver (one entry per accelerator that does)."""
+    accelerators = as_list(get(node_config, "guestAccelerators"))
+    return [
+        f"{where}.guestAccelerators[{i}].gpuDriverInstallationConfig.gpuDriverVersion"
+        for i in range(len(accelerators))
+        if _str_at(accelerators, i, "gpuDriverInstallationConfig", "gpuDriverVersion") == "LATEST"
+    ]
+
+
+def check_gpu_driver_latest(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    """GPU pools that ask for GKE's latest driver: it follows the node version and can be an R580+ branch
+    (GKE installs the newest driver it supports for the version,
+    https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#installing_drivers), which llm-d's CUDA 12.9.1
+    images (driver below R580, llm-d docs/getting-started/accelerators.md) and DeepEP's high-throughput
+    kernels (llm-d guides/wide-ep, GKE README "GPU driver") do not support."""
+    deferred = Deferred()
+    findings: list[Finding] = []
+    for where, node_config in node_configs(r, deferred):
+        for path in deferred.run(partial(_latest_drivers, where, node_config)) or []:
+            findings.append(
+                Finding(
+                    f'{path} is "LATEST": GKE\'s latest driver for the node version can be R{_DRIVER_BOUND} or newer, '
+                    f"which llm-d's CUDA 12.9.1 images and DeepEP kernels do not support "
+                    f"({GPU_DRIVER_VERSION.id}: {GPU_DRIVER_VERSION.threshold_text()})"
+                )
+            )
+    return deferred.finish(findings)
+
+
 def check_cos_image(resources: Sequence[StackResource], config: Mapping[str, Any]) -> list[Finding]:
     """Nodes run Container-Optimized OS, except GPU pools whose driver the NVIDIA GPU Operator (or a DRA
     driver) provides — GKE's driver disabled on the pool, or an operator installed by the stack."""
@@ -715,12 +761,19 @@ POLICIES: tuple[PolicySpec, ...] = (
     ),
     security_policy(
         "gke-auto-repair",
-        "GKE node pools keep auto-repair on.",
+        "GKE node pools keep auto-repair on (except flex-start pools, where GKE requires it off).",
         check_auto_repair,
         _GKE,
         "advisory",
-        "Remove management.auto_repair=False (auto-repair is on by default).",
-        ("CIS GKE 5.5.2", "CKV_GCP_9", "Trivy GCP-0063", "KICS acfdbec6"),
+        "Remove management.auto_repair=False (auto-repair is on by default); flex-start pools "
+        "(node_config.flex_start=True) keep it off.",
+        (
+            "CIS GKE 5.5.2",
+            "CKV_GCP_9",
+            "Trivy GCP-0063",
+            "KICS acfdbec6",
+            "GoogleCloudPlatform/cluster-toolkit modules/compute/gke-node-pool/main.tf (flex-start precondition)",
+        ),
         "gke",
         severity="low",
     ),
@@ -816,6 +869,25 @@ POLICIES: tuple[PolicySpec, ...] = (
         "gke",
         severity="low",
         kind="stack",
+    ),
+    security_policy(
+        "gke-gpu-driver-latest",
+        f"GKE GPU pools do not ask for GKE's latest NVIDIA driver, which can be an R{_DRIVER_BOUND}+ branch llm-d's "
+        "images do not support.",
+        check_gpu_driver_latest,
+        _GKE,
+        "advisory",
+        'Set gpu_driver_installation_config.gpu_driver_version="DEFAULT" (and check that GKE\'s default driver for '
+        f'the node version is below R{_DRIVER_BOUND}), or "INSTALLATION_DISABLED" with a driver you pin below '
+        f"R{_DRIVER_BOUND} (e.g. through the NVIDIA GPU Operator).",
+        (
+            GPU_DRIVER_VERSION.id,
+            "llm-d docs/getting-started/accelerators.md",
+            "https://github.com/llm-d/llm-d/tree/main/guides/wide-ep",
+            "https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#installing_drivers",
+        ),
+        "gke",
+        severity="medium",
     ),
     security_policy(
         "gke-deletion-protection",
