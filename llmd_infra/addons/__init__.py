@@ -13,6 +13,7 @@ from llmd_infra.addons.dra import (
 )
 from llmd_infra.addons.gateway_crds import GatewayApiCrds, GatewayApiCrdsArgs
 from llmd_infra.addons.gpu_operator import NvidiaGpuOperator, NvidiaGpuOperatorArgs
+from llmd_infra.addons.kueue import Kueue, KueueArgs, TopologyPool
 from llmd_infra.addons.lws import LeaderWorkerSet, LeaderWorkerSetArgs
 from llmd_infra.addons.network_operator import (
     NetworkAttachmentArgs,
@@ -28,6 +29,8 @@ __all__ = [
     "CosNvidiaDriverInstallerArgs",
     "GatewayApiCrds",
     "GatewayApiCrdsArgs",
+    "Kueue",
+    "KueueArgs",
     "LeaderWorkerSet",
     "LeaderWorkerSetArgs",
     "NetworkAttachmentArgs",
@@ -39,4 +42,5 @@ __all__ = [
     "NvidiaGpuOperatorArgs",
     "NvidiaNetworkOperator",
     "NvidiaNetworkOperatorArgs",
+    "TopologyPool",
 ]

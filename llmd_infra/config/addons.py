@@ -7,6 +7,7 @@ states a minimum, overrides are checked against the requirement record, never a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -203,6 +204,102 @@ class NfdConfig(NfdSettings):
     enabled: bool = False
 
 
+KUEUE_MIN_VERSION = "0.18.0"
+"""The first Kueue with ``resources.quotaCheckStrategy: IgnoreUndeclared``
+(kubernetes-sigs/kueue apis/config/v1beta2/configuration_types.go @v0.18.0), which the add-on sets so
+that a group's CPU, memory and RDMA requests are not held against the accelerator-only ClusterQueue.
+It also serves the ``kueue.x-k8s.io/v1beta2`` API (from 0.15) and has TopologyAwareScheduling on by
+default (beta from 0.14, pkg/features/kube_features.go)."""
+
+LOCAL_QUEUE_NAME = "default"
+"""The LocalQueue llm-d's topology-aware overlays label their LeaderWorkerSets with
+(``kueue.x-k8s.io/queue-name: default``: llm-d/llm-d
+guides/wide-ep-lws/modelserver/gpu/vllm-deepseek-r1-0528/topology-aware/gke/kustomization.yaml)."""
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+
+def check_kueue_version(value: str) -> str:
+    """A Kueue chart version at or above :data:`KUEUE_MIN_VERSION`, without a ``v`` prefix."""
+    try:
+        version = parse_version(value)
+    except VersionError as exc:
+        raise ValueError(str(exc)) from None
+    if version < parse_version(KUEUE_MIN_VERSION):
+        raise ValueError(
+            f"Kueue {value} is older than {KUEUE_MIN_VERSION}, the first release whose quota check can ignore "
+            "resources the ClusterQueue does not cover (resources.quotaCheckStrategy: IgnoreUndeclared)"
+        )
+    return value.removeprefix("v")
+
+
+def check_dns_label(value: str, what: str) -> str:
+    """A Kubernetes DNS-1123 label (namespace names)."""
+    if len(value) > 63 or not _DNS_LABEL.match(value):
+        raise ValueError(f"'{value}' is not a {what} (lowercase letters, digits and '-', at most 63 characters)")
+    return value
+
+
+def check_dns_subdomain(value: str, what: str) -> str:
+    """A Kubernetes DNS-1123 subdomain (names of most objects)."""
+    if len(value) > 253 or not _DNS_SUBDOMAIN.match(value):
+        raise ValueError(
+            f"'{value}' is not a {what} (lowercase letters, digits, '-' and '.', at most 253 characters)"
+        )
+    return value
+
+
+class KueueSettings(LlmdModel):
+    """Kueue with topology-aware scheduling (TAS) for multi-host pools: Helm chart, or the Red Hat build
+    of Kueue through OLM where the platform delivers operators that way."""
+
+    version: str = Field(
+        default=pins.KUEUE.version, description=f"Kueue Helm chart version (>= {KUEUE_MIN_VERSION})."
+    )
+    olm_channel: str = Field(
+        default=pins.KUEUE_OLM.version, description="OLM channel of the Red Hat build of Kueue (OpenShift)."
+    )
+    local_queue_name: str = Field(
+        default=LOCAL_QUEUE_NAME,
+        description="LocalQueue name LeaderWorkerSets name in kueue.x-k8s.io/queue-name (llm-d's overlays: default).",
+    )
+    local_queue_namespaces: list[str] = Field(
+        default_factory=lambda: ["default"],
+        min_length=1,
+        description="Namespaces (existing ones) that get the LocalQueue: those you deploy llm-d into.",
+    )
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        return check_kueue_version(value)
+
+    @field_validator("local_queue_name")
+    @classmethod
+    def _queue_name(cls, value: str) -> str:
+        return check_dns_subdomain(value, "LocalQueue name")
+
+    @field_validator("local_queue_namespaces")
+    @classmethod
+    def _namespaces(cls, value: list[str]) -> list[str]:
+        for ns in value:
+            check_dns_label(ns, "namespace name")
+        duplicates = sorted({ns for ns in value if value.count(ns) > 1})
+        if duplicates:
+            raise ValueError(f"namespaces listed twice: {', '.join(duplicates)}")
+        return value
+
+
+class KueueConfig(KueueSettings):
+    """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
+
+    enabled: bool | None = Field(
+        default=None,
+        description="Install Kueue and its TAS objects (default: when the cluster has multi-host pools).",
+    )
+
+
 class AddonsConfig(LlmdModel):
     """Which add-ons to install and at which versions."""
 
@@ -213,6 +310,7 @@ class AddonsConfig(LlmdModel):
     dra_driver: DraDriverConfig = DraDriverConfig()
     amd_gpu_operator: AmdGpuOperatorConfig = AmdGpuOperatorConfig()
     nfd: NfdConfig = NfdConfig()
+    kueue: KueueConfig = KueueConfig()
 
 
 SECTIONS: tuple[str, ...] = tuple(f.alias or n for n, f in AddonsConfig.model_fields.items())

@@ -1,0 +1,471 @@
+"""Kueue with topology-aware scheduling (TAS): one LeaderWorkerSet group lands in one network domain.
+
+llm-d's prerequisite "your cluster scheduler must support placing multiple pods within the same
+networking domain" is met on the node side by compact placement, and on the pod side by a scheduler
+that keeps one multi-host group together. Kueue's TAS does the latter: a LeaderWorkerSet labelled
+``kueue.x-k8s.io/queue-name`` and annotated ``kueue.x-k8s.io/podset-required-topology: <level>`` is
+admitted only when one domain of that level (a GKE block, a TPU slice, a host) has room for the whole
+group (https://kueue.sigs.k8s.io/docs/tasks/run/leaderworkerset/).
+
+The component installs Kueue and, for the multi-host pools its provider describes
+(:class:`TopologyPool`, provider-neutral), one object of each kind Kueue's TAS needs: a ``Topology``
+per distinct level list, a ``ResourceFlavor`` per pool (the pool's node labels and tolerations, bound
+to its topology), one ``ClusterQueue`` holding every pool's accelerators as quota, and the
+``LocalQueue`` llm-d's overlays name, in each namespace given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, Literal, TypedDict
+
+import pulumi
+import pulumi_kubernetes as k8s
+import yaml
+from pydantic import Field, field_validator, model_validator
+from typing_extensions import Required
+
+from llmd_infra import pins
+from llmd_infra.addons._common import (
+    TYPE_PREFIX,
+    caller_dependencies,
+    custom_resource,
+    helm_release,
+    namespace,
+    validate_args,
+)
+from llmd_infra.addons.dra import Toleration
+from llmd_infra.addons.olm import MARKETPLACE_NAMESPACE
+from llmd_infra.config.addons import KueueSettings, Platform, check_dns_label
+from llmd_infra.config.base import LlmdModel
+from llmd_infra.config.platform import platform_profile
+from llmd_infra.contract import HOSTNAME_LABEL
+
+KUEUE_API = "kueue.x-k8s.io/v1beta2"
+"""The API version of the objects created here (served from Kueue 0.15 on, storage version in 0.19)."""
+RELEASE_NAME = "kueue"
+CLUSTER_QUEUE_NAME = "llm-d"
+"""The one ClusterQueue every LocalQueue of the add-on points to."""
+
+FRAMEWORKS = (
+    # The integrations of the chart's default configuration (charts/kueue/values.yaml @v0.19.2),
+    # LeaderWorkerSet among them; none acts on a workload without a kueue.x-k8s.io/queue-name label.
+    "batch/job",
+    "kubeflow.org/mpijob",
+    "ray.io/rayjob",
+    "ray.io/rayservice",
+    "ray.io/raycluster",
+    "jobset.x-k8s.io/jobset",
+    "workload.codeflare.dev/appwrapper",
+    "trainer.kubeflow.org/trainjob",
+    "pod",
+    "deployment",
+    "statefulset",
+    "leaderworkerset.x-k8s.io/leaderworkerset",
+)
+
+OLM_KUEUE_API = "kueue.openshift.io/v1"
+OLM_FRAMEWORKS = ("BatchJob", "LeaderWorkerSet")
+"""Red Hat build of Kueue integrations: its documented LeaderWorkerSet setup
+(https://docs.redhat.com/en/documentation/openshift_container_platform/4.20/html/ai_workloads/integrating-lws)."""
+OLM_MANAGED_LABEL = "kueue.openshift.io/managed"
+"""The Red Hat build manages workloads only in namespaces with this label set to ``"true"``
+(openshift/kueue-operator pkg/configmap/configmap.go, managedJobsNamespaceSelector)."""
+
+_LABEL_KEY = re.compile(
+    r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"
+)
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_MAX_LEVELS = 16
+_MAX_NODE_LABELS = 8
+_MAX_TOLERATIONS = 8
+"""Limits of the kueue.x-k8s.io/v1beta2 Topology and ResourceFlavor schemas (config/components/crd/bases)."""
+
+
+class TopologyPool(TypedDict, total=False):
+    """A multi-host pool as Kueue's TAS sees it: the provider-neutral description a room hands over."""
+
+    name: Required[str]
+    """Pool name (the ResourceFlavor is named after it)."""
+    node_labels: Required[dict[str, str]]
+    """Labels every node of the pool carries and no other node does (the flavor's ``nodeLabels``)."""
+    tolerations: list[Toleration]
+    """Tolerations of the pool's taints, added to the pods Kueue admits on this flavor."""
+    resource: Required[str]
+    """Accelerator resource the pool's nodes advertise (``nvidia.com/gpu``, ``google.com/tpu``...)."""
+    quota: Required[int]
+    """Accelerators of the whole pool: its most nodes times accelerators per node."""
+    topology: Required[str]
+    """Name of the ``Topology`` describing the pool's network (pools may share one)."""
+    levels: Required[list[str]]
+    """Node labels of the topology, broadest domain first, ``kubernetes.io/hostname`` last if present."""
+
+
+class KueueArgs(TypedDict, total=False):
+    """Arguments of :class:`Kueue`."""
+
+    version: str
+    """Kueue Helm chart version (``oci://registry.k8s.io/kueue/charts/kueue``), at least 0.18.0;
+    default ``llmd_infra.pins.KUEUE``."""
+    olm_channel: str
+    """OLM channel of the Red Hat build of Kueue (platforms whose operators come from OLM)."""
+    local_queue_name: str
+    """LocalQueue name workloads put in ``kueue.x-k8s.io/queue-name`` (default ``default``, as llm-d's
+    topology-aware overlays)."""
+    local_queue_namespaces: list[str]
+    """Existing namespaces that get the LocalQueue (default ``["default"]``)."""
+    platform: str
+    """Where Kueue runs: a platform whose operators come from OLM gets the Red Hat build."""
+    pools: list[TopologyPool]
+    """The multi-host pools to schedule topology-aware (none: Kueue alone)."""
+    protect: bool
+    """Pulumi ``protect`` on the Helm release / OLM Subscription (default true): the chart renders
+    Kueue's CRDs as templates, so deleting the release deletes every queue and workload object."""
+
+
+class _TolerationInput(LlmdModel):
+    key: str = ""
+    operator: Literal["Equal", "Exists"] = "Equal"
+    value: str = ""
+    effect: Literal["", "NoSchedule", "PreferNoSchedule", "NoExecute"] = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _TolerationInput:
+        if self.operator == "Exists" and self.value:
+            raise ValueError("a toleration with operator Exists has no value")
+        if not self.key and self.operator != "Exists":
+            raise ValueError("a toleration without a key must use operator Exists")
+        return self
+
+    def spec(self) -> dict[str, str]:
+        """The toleration as the API takes it (empty fields left out)."""
+        out = {"key": self.key, "operator": self.operator, "value": self.value, "effect": self.effect}
+        return {k: v for k, v in out.items() if v}
+
+
+def _label_key(value: str) -> str:
+    if len(value) > 316 or not _LABEL_KEY.match(value):
+        raise ValueError(f"'{value}' is not a node label key ([prefix/]name)")
+    return value
+
+
+class _PoolInput(LlmdModel):
+    name: str
+    node_labels: dict[str, str] = Field(min_length=1, max_length=_MAX_NODE_LABELS)
+    tolerations: list[_TolerationInput] = Field(default_factory=list, max_length=_MAX_TOLERATIONS)
+    resource: str
+    quota: int = Field(ge=1)
+    topology: str
+    levels: list[str] = Field(min_length=1, max_length=_MAX_LEVELS)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_dns_label(value, "pool name")
+
+    @field_validator("topology")
+    @classmethod
+    def _topology(cls, value: str) -> str:
+        return check_dns_label(value, "Topology name")
+
+    @field_validator("resource")
+    @classmethod
+    def _resource(cls, value: str) -> str:
+        return _label_key(value)
+
+    @field_validator("node_labels")
+    @classmethod
+    def _labels(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, label in value.items():
+            _label_key(key)
+            if len(label) > 63 or not _LABEL_VALUE.match(label):
+                raise ValueError(f"'{label}' (label {key}) is not a label value")
+        return value
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, value: list[str]) -> list[str]:
+        for level in value:
+            _label_key(level)
+        if len(set(value)) != len(value):
+            raise ValueError(f"levels repeat a label: {', '.join(value)}")
+        if HOSTNAME_LABEL in value[:-1]:
+            raise ValueError(f"{HOSTNAME_LABEL} can only be the lowest (last) level")
+        return value
+
+
+class _KueueInput(KueueSettings):
+    platform: Platform = "generic"
+    pools: list[_PoolInput] = Field(default_factory=list)
+    protect: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _KueueInput:
+        seen: set[str] = set()
+        levels: dict[str, list[str]] = {}
+        for pool in self.pools:
+            if pool.name in seen:
+                raise ValueError(f"pool '{pool.name}' is described twice")
+            seen.add(pool.name)
+            known = levels.setdefault(pool.topology, pool.levels)
+            if known != pool.levels:
+                raise ValueError(
+                    f"Topology '{pool.topology}' is given two level lists: {', '.join(known)} and "
+                    f"{', '.join(pool.levels)}"
+                )
+        return self
+
+
+def digest(spec: Mapping[str, Any]) -> str:
+    """Six hex digits of a spec: part of the name of objects whose spec the API makes immutable.
+
+    Kueue forbids changing a Topology's levels and, once bound to a topology, a flavor's node labels
+    and tolerations; it also keeps a flavor while a ClusterQueue names it. A changed spec therefore
+    gets a new object under a new name, the ClusterQueue moves to it, and Pulumi deletes the old one
+    last (its default create-before-delete), instead of an update the API rejects.
+    """
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:6]
+
+
+def manager_config() -> str:
+    """``managerConfig.controllerManagerConfigYaml``: the chart's default configuration, plus the quota
+    check that counts only the resources the ClusterQueue covers (the accelerators).
+
+    The chart replaces its whole default with this value, so every setting of it is repeated here
+    (charts/kueue/values.yaml @v0.19.2); the Kueue manager decodes it strictly.
+    """
+    config = {
+        "apiVersion": "config.kueue.x-k8s.io/v1beta2",
+        "kind": "Configuration",
+        "health": {"healthProbeBindAddress": ":8081"},
+        "metrics": {"bindAddress": ":8443"},
+        "webhook": {"port": 9443},
+        "leaderElection": {"leaderElect": True, "resourceName": "c1f6bfd2.kueue.x-k8s.io"},
+        "controller": {
+            "groupKindConcurrency": {
+                "Job.batch": 5,
+                "Pod": 5,
+                "Workload.kueue.x-k8s.io": 10,
+                "LocalQueue.kueue.x-k8s.io": 5,
+                "ClusterQueue.kueue.x-k8s.io": 5,
+                "ResourceFlavor.kueue.x-k8s.io": 1,
+            }
+        },
+        "clientConnection": {"qps": 300, "burst": 500},
+        "integrations": {"frameworks": list(FRAMEWORKS)},
+        "resources": {"quotaCheckStrategy": "IgnoreUndeclared"},
+    }
+    return yaml.safe_dump(config, sort_keys=False)
+
+
+def helm_values() -> dict[str, Any]:
+    """Chart values. TopologyAwareScheduling needs no feature gate: it is beta and on by default from
+    Kueue 0.14 (pkg/features/kube_features.go), below every version this add-on accepts."""
+    return {"managerConfig": {"controllerManagerConfigYaml": manager_config()}}
+
+
+def topology_specs(pools: list[_PoolInput]) -> dict[str, dict[str, Any]]:
+    """Topology name -> spec, in the order the pools name them."""
+    return {p.topology: {"levels": [{"nodeLabel": level} for level in p.levels]} for p in pools}
+
+
+def flavor_spec(pool: _PoolInput, topology_name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = {"nodeLabels": dict(pool.node_labels), "topologyName": topology_name}
+    if pool.tolerations:
+        spec["tolerations"] = [t.spec() for t in pool.tolerations]
+    return spec
+
+
+def cluster_queue_spec(pools: list[_PoolInput], flavors: Mapping[str, str]) -> dict[str, Any]:
+    """One resource group per accelerator resource, one flavor per pool, all namespaces admitted."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for pool in pools:
+        groups.setdefault(pool.resource, []).append(
+            {"name": flavors[pool.name], "resources": [{"name": pool.resource, "nominalQuota": pool.quota}]}
+        )
+    return {
+        "namespaceSelector": {},
+        "resourceGroups": [{"coveredResources": [res], "flavors": fl} for res, fl in groups.items()],
+    }
+
+
+class Kueue(pulumi.ComponentResource):
+    """Kueue (Helm, or the Red Hat build through OLM) and the TAS objects of the multi-host pools.
+
+    Helm path: ``Namespace kueue-system`` and ``helm.v3.Release kueue`` (atomic, so ``pulumi up`` waits
+    until the controller Deployment is available; Kueue reports ready only once its webhook server has
+    certificates and listens, cmd/kueue/main.go ``setupProbeEndpoints`` @v0.19.2). OLM path (the
+    platform profile's ``operators_via_olm``): Namespace, an AllNamespaces OperatorGroup and the
+    ``kueue-operator`` Subscription in ``openshift-kueue-operator``, the ``Kueue`` CR ``cluster`` with the
+    LeaderWorkerSet integration, and the ``kueue.openshift.io/managed=true`` label on each LocalQueue
+    namespace.
+
+    Then, each its own resource after the install: ``Topology`` per level list, ``ResourceFlavor`` per
+    pool, the ``ClusterQueue llm-d`` and a ``LocalQueue`` per namespace. Every child repeats the
+    caller's ``depends_on`` (the cluster API and the system pool), and nothing waits for a pool.
+    """
+
+    namespace: pulumi.Output[str]
+    cluster_queue: pulumi.Output[str]
+    local_queue: pulumi.Output[str]
+    topologies: pulumi.Output[list[str]]
+    flavors: pulumi.Output[list[str]]
+
+    def __init__(self, name: str, args: KueueArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        cfg = validate_args(_KueueInput, dict(args), "Kueue", name)
+        super().__init__(f"{TYPE_PREFIX}Kueue", name, cfg.model_dump(by_alias=True), opts)
+        deps = caller_dependencies(opts)
+
+        self.release: k8s.helm.v3.Release | None = None
+        self.subscription: k8s.apiextensions.CustomResource | None = None
+        self.instance: k8s.apiextensions.CustomResource | None = None
+        self.namespace_labels: list[k8s.core.v1.NamespacePatch] = []
+        installed: list[pulumi.Resource]
+        if platform_profile(cfg.platform).operators_via_olm:
+            ns_name = pins.KUEUE_OLM.namespace
+            installed = self._olm(name, cfg, deps)
+        else:
+            ns_name = pins.KUEUE.namespace
+            ns = namespace(f"{name}-namespace", ns_name, self, deps)
+            self.release = helm_release(
+                f"{name}-release",
+                release_name=RELEASE_NAME,
+                chart=pins.KUEUE.chart,
+                version=cfg.version,
+                namespace=ns_name,
+                values=helm_values(),
+                parent=self,
+                depends_on=[*deps, ns],
+                protect=cfg.protect,
+            )
+            installed = [self.release]
+
+        after = [*deps, *installed]
+        self.topology_objects: dict[str, k8s.apiextensions.CustomResource] = {}
+        topology_names: dict[str, str] = {}
+        for topo, spec in topology_specs(cfg.pools).items():
+            topology_names[topo] = f"{topo}-{digest(spec)}"
+            self.topology_objects[topo] = custom_resource(
+                f"{name}-topology-{topo}",
+                api_version=KUEUE_API,
+                kind="Topology",
+                name=topology_names[topo],
+                spec=spec,
+                parent=self,
+                depends_on=after,
+            )
+        self.flavor_objects: dict[str, k8s.apiextensions.CustomResource] = {}
+        flavor_names: dict[str, str] = {}
+        for pool in cfg.pools:
+            spec = flavor_spec(pool, topology_names[pool.topology])
+            flavor_names[pool.name] = f"{pool.name}-{digest(spec)}"
+            self.flavor_objects[pool.name] = custom_resource(
+                f"{name}-flavor-{pool.name}",
+                api_version=KUEUE_API,
+                kind="ResourceFlavor",
+                name=flavor_names[pool.name],
+                spec=spec,
+                parent=self,
+                depends_on=[*after, self.topology_objects[pool.topology]],
+            )
+        self.cluster_queue_object: k8s.apiextensions.CustomResource | None = None
+        self.local_queues: dict[str, k8s.apiextensions.CustomResource] = {}
+        if cfg.pools:
+            self.cluster_queue_object = custom_resource(
+                f"{name}-cluster-queue",
+                api_version=KUEUE_API,
+                kind="ClusterQueue",
+                name=CLUSTER_QUEUE_NAME,
+                spec=cluster_queue_spec(cfg.pools, flavor_names),
+                parent=self,
+                depends_on=[*after, *self.flavor_objects.values()],
+            )
+            for ns in cfg.local_queue_namespaces:
+                self.local_queues[ns] = custom_resource(
+                    f"{name}-local-queue-{ns}",
+                    api_version=KUEUE_API,
+                    kind="LocalQueue",
+                    name=cfg.local_queue_name,
+                    namespace=ns,
+                    spec={"clusterQueue": CLUSTER_QUEUE_NAME},
+                    parent=self,
+                    depends_on=[*after, self.cluster_queue_object],
+                )
+
+        self.namespace = pulumi.Output.from_input(ns_name)
+        self.cluster_queue = pulumi.Output.from_input(CLUSTER_QUEUE_NAME if cfg.pools else "")
+        self.local_queue = pulumi.Output.from_input(cfg.local_queue_name if cfg.pools else "")
+        self.topologies = pulumi.Output.from_input(list(topology_names.values()))
+        self.flavors = pulumi.Output.from_input(list(flavor_names.values()))
+        self.register_outputs(
+            {
+                "namespace": self.namespace,
+                "clusterQueue": self.cluster_queue,
+                "localQueue": self.local_queue,
+                "topologies": self.topologies,
+                "flavors": self.flavors,
+            }
+        )
+
+    def _olm(self, name: str, cfg: _KueueInput, deps: list[pulumi.Resource]) -> list[pulumi.Resource]:
+        """The Red Hat build: operator (AllNamespaces, the only install mode its CSV supports), the
+        ``Kueue`` CR, and the managed-namespace label. The kueue.x-k8s.io CRDs appear once the operator
+        has deployed Kueue, so a first ``pulumi up`` may need a rerun for the objects after it."""
+        ns_name = pins.KUEUE_OLM.namespace
+        ns = namespace(f"{name}-namespace", ns_name, self, deps)
+        group = custom_resource(
+            f"{name}-operator-group",
+            api_version="operators.coreos.com/v1",
+            kind="OperatorGroup",
+            name=ns_name,
+            namespace=ns_name,
+            spec={},
+            parent=self,
+            depends_on=[*deps, ns],
+        )
+        self.subscription = k8s.apiextensions.CustomResource(
+            f"{name}-subscription",
+            api_version="operators.coreos.com/v1alpha1",
+            kind="Subscription",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=pins.KUEUE_OLM.chart, namespace=ns_name),
+            spec={
+                "name": pins.KUEUE_OLM.chart,
+                "channel": cfg.olm_channel,
+                "source": pins.KUEUE_OLM.repository,
+                "sourceNamespace": MARKETPLACE_NAMESPACE,
+                "installPlanApproval": "Automatic",
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*deps, group], protect=cfg.protect),
+        )
+        self.instance = custom_resource(
+            f"{name}-instance",
+            api_version=OLM_KUEUE_API,
+            kind="Kueue",
+            # Cluster-scoped (bundle/manifests/kueue.openshift.io_kueues.yaml), and named cluster.
+            name="cluster",
+            spec={
+                "managementState": "Managed",
+                "config": {"integrations": {"frameworks": list(OLM_FRAMEWORKS)}},
+            },
+            parent=self,
+            depends_on=[*deps, self.subscription],
+        )
+        for ns_label in cfg.local_queue_namespaces if cfg.pools else []:
+            self.namespace_labels.append(
+                k8s.core.v1.NamespacePatch(
+                    f"{name}-managed-{ns_label}",
+                    metadata=k8s.meta.v1.ObjectMetaPatchArgs(
+                        name=ns_label,
+                        labels={OLM_MANAGED_LABEL: "true"},
+                        annotations={"pulumi.com/patchForce": "true"},
+                    ),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=list(deps)),
+                )
+            )
+        return [self.instance, *self.namespace_labels]
+
+
+__all__ = ["Kueue", "KueueArgs", "TopologyPool"]
