@@ -39,7 +39,7 @@ from llmd_infra.addons._common import (
 )
 from llmd_infra.addons.dra import Toleration
 from llmd_infra.addons.olm import MARKETPLACE_NAMESPACE
-from llmd_infra.config.addons import KueueSettings, Platform, check_dns_label
+from llmd_infra.config.addons import KueueSettings, Platform, check_dns_label, check_dns_subdomain
 from llmd_infra.config.base import LlmdModel
 from llmd_infra.config.platform import platform_profile
 from llmd_infra.contract import HOSTNAME_LABEL
@@ -79,6 +79,9 @@ _LABEL_KEY = re.compile(
     r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"
 )
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_RESOURCE_NAME = re.compile(
+    r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+)
 _MAX_LEVELS = 16
 _MAX_NODE_LABELS = 8
 _MAX_TOLERATIONS = 8
@@ -102,6 +105,11 @@ class TopologyPool(TypedDict, total=False):
     """Name of the ``Topology`` describing the pool's network (pools may share one)."""
     levels: Required[list[str]]
     """Node labels of the topology, broadest domain first, ``kubernetes.io/hostname`` last if present."""
+    device_classes: dict[str, str]
+    """DRA DeviceClasses the pool's pods claim -> the resource Kueue counts each device as
+    (``resources.deviceClassMappings``): a pool whose accelerators come through DRA maps its GPU class
+    to ``resource``; every class a workload claims must be mapped, or Kueue refuses the workload
+    (``DeviceClass ... is not mapped``, pkg/dra/claims.go @v0.19.2)."""
 
 
 class KueueArgs(TypedDict, total=False):
@@ -160,6 +168,7 @@ class _PoolInput(LlmdModel):
     quota: int = Field(ge=1)
     topology: str
     levels: list[str] = Field(min_length=1, max_length=_MAX_LEVELS)
+    device_classes: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("name")
     @classmethod
@@ -175,6 +184,17 @@ class _PoolInput(LlmdModel):
     @classmethod
     def _resource(cls, value: str) -> str:
         return _label_key(value)
+
+    @field_validator("device_classes")
+    @classmethod
+    def _device_classes(cls, value: dict[str, str]) -> dict[str, str]:
+        for device_class, counted_as in value.items():
+            check_dns_subdomain(device_class, "DeviceClass name")
+            if not _RESOURCE_NAME.match(counted_as) or len(counted_as) > 253:
+                raise ValueError(
+                    f"'{counted_as}' (DeviceClass {device_class}) is not a resource name ([DNS subdomain/]DNS label)"
+                )
+        return value
 
     @field_validator("node_labels")
     @classmethod
@@ -206,7 +226,13 @@ class _KueueInput(KueueSettings):
     def _consistent(self) -> _KueueInput:
         seen: set[str] = set()
         levels: dict[str, list[str]] = {}
+        counted: dict[str, str] = {}
         for pool in self.pools:
+            for device_class, counted_as in pool.device_classes.items():
+                if counted.setdefault(device_class, counted_as) != counted_as:
+                    raise ValueError(
+                        f"DeviceClass '{device_class}' is counted as both {counted[device_class]} and {counted_as}"
+                    )
             if pool.name in seen:
                 raise ValueError(f"pool '{pool.name}' is described twice")
             seen.add(pool.name)
@@ -230,9 +256,21 @@ def digest(spec: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:6]
 
 
-def manager_config() -> str:
+def device_class_mappings(pools: list[_PoolInput]) -> list[dict[str, Any]]:
+    """``resources.deviceClassMappings``: each counted resource with the DeviceClasses it stands for."""
+    by_resource: dict[str, list[str]] = {}
+    for pool in pools:
+        for device_class, counted_as in pool.device_classes.items():
+            classes = by_resource.setdefault(counted_as, [])
+            if device_class not in classes:
+                classes.append(device_class)
+    return [{"name": name, "deviceClassNames": classes} for name, classes in by_resource.items()]
+
+
+def manager_config(pools: list[_PoolInput] | None = None) -> str:
     """``managerConfig.controllerManagerConfigYaml``: the chart's default configuration, plus the quota
-    check that counts only the resources the ClusterQueue covers (the accelerators).
+    check that counts only the resources the ClusterQueue covers (the accelerators), and the DRA
+    DeviceClasses the pools' workloads claim.
 
     The chart replaces its whole default with this value, so every setting of it is repeated here
     (charts/kueue/values.yaml @v0.19.2); the Kueue manager decodes it strictly.
@@ -258,13 +296,17 @@ def manager_config() -> str:
         "integrations": {"frameworks": list(FRAMEWORKS)},
         "resources": {"quotaCheckStrategy": "IgnoreUndeclared"},
     }
+    mappings = device_class_mappings(pools or [])
+    if mappings:
+        config["resources"] = {"quotaCheckStrategy": "IgnoreUndeclared", "deviceClassMappings": mappings}
     return yaml.safe_dump(config, sort_keys=False)
 
 
-def helm_values() -> dict[str, Any]:
-    """Chart values. TopologyAwareScheduling needs no feature gate: it is beta and on by default from
-    Kueue 0.14 (pkg/features/kube_features.go), below every version this add-on accepts."""
-    return {"managerConfig": {"controllerManagerConfigYaml": manager_config()}}
+def helm_values(pools: list[_PoolInput] | None = None) -> dict[str, Any]:
+    """Chart values. No feature gate is set: TopologyAwareScheduling (beta from 0.14), QuotaCheckStrategy
+    (beta from 0.19) and KueueDRAIntegration (beta from 0.18) are on by default in every version this
+    add-on accepts (pkg/features/kube_features.go @v0.19.2)."""
+    return {"managerConfig": {"controllerManagerConfigYaml": manager_config(pools)}}
 
 
 def topology_specs(pools: list[_PoolInput]) -> dict[str, dict[str, Any]]:
@@ -336,7 +378,7 @@ class Kueue(pulumi.ComponentResource):
                 chart=pins.KUEUE.chart,
                 version=cfg.version,
                 namespace=ns_name,
-                values=helm_values(),
+                values=helm_values(cfg.pools),
                 parent=self,
                 depends_on=[*deps, ns],
                 protect=cfg.protect,

@@ -204,12 +204,13 @@ class NfdConfig(NfdSettings):
     enabled: bool = False
 
 
-KUEUE_MIN_VERSION = "0.18.0"
-"""The first Kueue with ``resources.quotaCheckStrategy: IgnoreUndeclared``
-(kubernetes-sigs/kueue apis/config/v1beta2/configuration_types.go @v0.18.0), which the add-on sets so
-that a group's CPU, memory and RDMA requests are not held against the accelerator-only ClusterQueue.
-It also serves the ``kueue.x-k8s.io/v1beta2`` API (from 0.15) and has TopologyAwareScheduling on by
-default (beta from 0.14, pkg/features/kube_features.go)."""
+KUEUE_MIN_VERSION = "0.19.0"
+"""The first Kueue where ``resources.quotaCheckStrategy: IgnoreUndeclared`` works without a feature gate
+(the field came in 0.18 behind the alpha gate QuotaCheckStrategy, beta and on from 0.19:
+kubernetes-sigs/kueue pkg/features/kube_features.go @v0.19.2). The add-on sets it so that a group's
+CPU, memory and RDMA requests are not held against the accelerator-only ClusterQueue. These versions
+also serve the ``kueue.x-k8s.io/v1beta2`` API (from 0.15), schedule topology-aware by default (beta
+from 0.14) and count DRA devices (KueueDRAIntegration, beta from 0.18)."""
 
 LOCAL_QUEUE_NAME = "default"
 """The LocalQueue llm-d's topology-aware overlays label their LeaderWorkerSets with
