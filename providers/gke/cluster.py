@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 
 from llmd_infra.addons import CosNvidiaDriverInstaller, NvidiaDraDriver
 from llmd_infra.addons.wiring import addon_options, install_shared_addons
-from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, LwsConfig
+from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, KueueConfig, LwsConfig
 from llmd_infra.config.base import validate_model
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
@@ -23,6 +23,7 @@ from llmd_infra.providers.gke.config import GkeClusterConfig
 from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
 from llmd_infra.providers.gke.network import PODS_RANGE, SERVICES_RANGE, ClusterNetwork, RdmaNetwork
 from llmd_infra.providers.gke.pools import IMAGE_TYPE, OAUTH_SCOPES, AcceleratorPool, SystemPool
+from llmd_infra.providers.gke.topology import topology_pools
 
 TYPE = "llmd-infra:gke:GkeCluster"
 NODE_SA_ROLES = ("roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader")
@@ -52,9 +53,10 @@ class AddonSettings(NamedTuple):
     lws: LwsConfig
     gateway_crds: GatewayApiCrdsConfig
     dra_driver: DraDriverConfig
+    kueue: KueueConfig
 
 
-_ADDON_KEYS = ("lws", "gateway_crds", "dra_driver")
+_ADDON_KEYS = ("lws", "gateway_crds", "dra_driver", "kueue")
 
 def config_from_args(
     resource_name: str, args: GkeClusterArgs, default_protect: bool = True
@@ -73,6 +75,7 @@ def config_from_args(
         lws=validate_model(LwsConfig, dict(args.get("lws", {})), f"{prefix}lws"),
         gateway_crds=validate_model(GatewayApiCrdsConfig, dict(args.get("gateway_crds", {})), f"{prefix}gateway_crds"),
         dra_driver=validate_model(DraDriverConfig, dict(args.get("dra_driver", {})), f"{prefix}dra_driver"),
+        kueue=validate_model(KueueConfig, dict(args.get("kueue", {})), f"{prefix}kueue"),
     )
     return config, addons, bool(args.get("protect", default_protect))
 
@@ -88,6 +91,7 @@ def args_from_settings(settings: StackSettings) -> GkeClusterArgs:
         "version": addons.dra_driver.version,
         "cos_driver_installer": addons.dra_driver.cos_driver_installer,
     }
+    data["kueue"] = addons.kueue.model_dump(exclude_none=True)
     return cast(GkeClusterArgs, data)
 
 
@@ -309,7 +313,7 @@ class GkeCluster(pulumi.ComponentResource):
 
         # --- add-ons (wait for the system pool, never for an accelerator pool) ----------------------
         addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
-        self.lws, self.gateway_crds = install_shared_addons(
+        self.lws, self.gateway_crds, self.kueue = install_shared_addons(
             name,
             lws=lws,
             gateway_crds=addons.gateway_crds,
@@ -318,6 +322,8 @@ class GkeCluster(pulumi.ComponentResource):
             opts=addon_opts,
             cluster_version=config.kubernetes_version or "",
             gateway_crds_needed=config.needs_gateway_crds(),
+            kueue=addons.kueue,
+            topology=topology_pools(config),
         )
         self.nvidia_driver: CosNvidiaDriverInstaller | None = None
         self.dra_driver: NvidiaDraDriver | None = None

@@ -726,7 +726,7 @@ ClusterConfig = GkeClusterConfig
 """The room's ``llmd-infra:cluster`` model as the core reads it (:mod:`llmd_infra.registry`)."""
 
 ADDONS = AddonSupport(
-    installs=frozenset({"lws", "gatewayApiCrds", "draDriver"}),
+    installs=frozenset({"lws", "gatewayApiCrds", "draDriver", "kueue"}),
     refuses={
         "gpuOperator": "GKE installs the NVIDIA driver and device plugin itself (the dranet path uses the DRA driver)",
         "networkOperator": "GKE provides the RDMA NICs itself (dranet or the multi-network path)",
