@@ -145,6 +145,21 @@ class GpuOperatorArgs(TypedDict, total=False):
     """gpu-operator chart version (default: the pinned one)."""
 
 
+class KueueArgs(TypedDict, total=False):
+    """Kueue with topology-aware scheduling of the multi-host (fabric) pools."""
+
+    enabled: bool
+    """Install Kueue and its TAS objects (default: when a pool is multi-host)."""
+    version: str
+    """Kueue Helm chart version (default: the pinned one; >= 0.19.0)."""
+    olm_channel: str
+    """OLM channel of the Red Hat build of Kueue (not used on DOKS)."""
+    local_queue_name: str
+    """LocalQueue name LeaderWorkerSets name in ``kueue.x-k8s.io/queue-name`` (default ``default``)."""
+    local_queue_namespaces: list[str]
+    """Existing namespaces that get the LocalQueue (default ``["default"]``)."""
+
+
 class DoksClusterArgs(TypedDict, total=False):
     """Arguments of :class:`~llmd_infra.providers.doks.cluster.DoksCluster`."""
 
@@ -186,6 +201,8 @@ class DoksClusterArgs(TypedDict, total=False):
     """Gateway API / GAIE CRDs (default: installed at the pinned versions)."""
     gpu_operator: GpuOperatorArgs
     """NVIDIA GPU Operator instead of DOKS's NVIDIA device plugin (default: not installed)."""
+    kueue: KueueArgs
+    """Kueue and the topology-aware-scheduling objects of the multi-host pools."""
     protect: bool
     """Pulumi ``protect`` on the cluster and the GPU pools (default: the ``opts.protect`` passed to the
     component, else true)."""
@@ -198,6 +215,7 @@ __all__ = [
     "DoksClusterArgs",
     "FabricArgs",
     "GatewayCrdsArgs",
+    "KueueArgs",
     "GpuOperatorArgs",
     "LwsArgs",
     "MaintenanceWindowArgs",

@@ -11,7 +11,7 @@ import pulumi_kubernetes as k8s
 from llmd_infra.addons import NvidiaGpuOperator, NvidiaGpuOperatorArgs
 from llmd_infra.addons.wiring import addon_options, install_shared_addons
 from llmd_infra.catalog.types import Vendor
-from llmd_infra.config.addons import GatewayApiCrdsConfig, GpuOperatorConfig, LwsConfig
+from llmd_infra.config.addons import GatewayApiCrdsConfig, GpuOperatorConfig, KueueConfig, LwsConfig
 from llmd_infra.config.base import validate_model
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
@@ -27,10 +27,11 @@ from llmd_infra.providers.doks.pools import (
     system_node_pool,
     tags_for,
 )
+from llmd_infra.providers.doks.topology import topology_pools
 
 TYPE = "llmd-infra:doks:DoksCluster"
 
-_ADDON_KEYS = ("lws", "gateway_crds", "gpu_operator")
+_ADDON_KEYS = ("lws", "gateway_crds", "gpu_operator", "kueue")
 
 
 class AddonSettings(NamedTuple):
@@ -39,6 +40,7 @@ class AddonSettings(NamedTuple):
     lws: LwsConfig
     gateway_crds: GatewayApiCrdsConfig
     gpu_operator: GpuOperatorConfig
+    kueue: KueueConfig
 
 
 def config_from_args(
@@ -55,6 +57,7 @@ def config_from_args(
         lws=validate_model(LwsConfig, dict(args.get("lws", {})), f"{prefix}lws"),
         gateway_crds=validate_model(GatewayApiCrdsConfig, dict(args.get("gateway_crds", {})), f"{prefix}gateway_crds"),
         gpu_operator=validate_model(GpuOperatorConfig, dict(args.get("gpu_operator", {})), f"{prefix}gpu_operator"),
+        kueue=validate_model(KueueConfig, dict(args.get("kueue", {})), f"{prefix}kueue"),
     )
     if addons.gpu_operator.enabled and config.nvidia_gpu == "dra-driver":
         raise ConfigError(
@@ -90,6 +93,7 @@ def args_from_settings(settings: StackSettings) -> DoksClusterArgs:
     data["lws"] = addons.lws.model_dump()
     data["gateway_crds"] = addons.gateway_api_crds.model_dump()
     data["gpu_operator"] = addons.gpu_operator.model_dump()
+    data["kueue"] = addons.kueue.model_dump(exclude_none=True)
     return cast(DoksClusterArgs, data)
 
 
@@ -225,7 +229,7 @@ class DoksCluster(pulumi.ComponentResource):
         # --- add-ons (wait for the system pool, never for a GPU pool) -----------------------------
         addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
         # DOKS installs neither LWS nor the Gateway API / GAIE CRDs.
-        self.lws, self.gateway_crds = install_shared_addons(
+        self.lws, self.gateway_crds, self.kueue = install_shared_addons(
             name,
             lws=addons.lws,
             gateway_crds=addons.gateway_crds,
@@ -233,6 +237,8 @@ class DoksCluster(pulumi.ComponentResource):
             protect=protect,
             opts=addon_opts,
             cluster_version=version,
+            kueue=addons.kueue,
+            topology=topology_pools(config),
         )
         self.gpu_operator: NvidiaGpuOperator | None = None
         if addons.gpu_operator.enabled:
