@@ -20,6 +20,7 @@ GKE_EXEMPT = {
             "lws": "llmd-infra:addons.lws (LwsConfig)",
             "gateway_crds": "llmd-infra:addons.gatewayApiCrds (GatewayApiCrdsConfig)",
             "dra_driver": "llmd-infra:addons.draDriver (DraDriverConfig)",
+            "kueue": "llmd-infra:addons.kueue (KueueConfig)",
         },
         model_only={"provider": "the stack file's discriminator", "name": "args key cluster_name"},
     ),
@@ -36,6 +37,7 @@ GKE_EXEMPT = {
         (args.GkeLws, addons.LwsConfig),
         (args.GkeGatewayCrds, addons.GatewayApiCrdsConfig),
         (args.GkeDraDriver, addons.DraDriverConfig),
+        (args.GkeKueue, addons.KueueConfig),
     ],
     ids=lambda t: t.__name__,
 )
