@@ -1,7 +1,8 @@
-"""``llmd-infra``: offline previews with a policy verdict, and the requirement table.
+"""``llmd-infra``: offline previews with a policy verdict, the requirement table, image checks.
 
-Exit codes: 0 fine, 1 mandatory policy violations, 2 bad input (config, project or program errors —
-reported as a message, with the traceback only under ``--debug``).
+Exit codes: 0 fine, 1 mandatory policy violations (``image-check``: a convention fails), 2 bad input
+(config, project, program or image errors — reported as a message, with the traceback only under
+``--debug``).
 """
 
 from __future__ import annotations
@@ -214,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_node_check(sub)
     schema_cli.add_parser(sub)
+    from llmd_infra.image import cli as image_cli
+
+    image_cli.add_parser(sub)
     return parser
 
 

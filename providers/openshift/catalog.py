@@ -23,6 +23,7 @@ Choices, and why:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -206,3 +207,31 @@ OPENSHIFT_KUBERNETES: Mapping[int, int] = MappingProxyType(
 """OpenShift 4.<key> ships Kubernetes 1.<value>."""
 
 OPENSHIFT_SOURCE = "accelerator-catalog.md §5c (Red Hat release notes; OKD docs; third-party for 4.17-4.21)"
+
+GATEWAY_API_MANAGED_SINCE = 19
+"""From OpenShift 4.19 the Ingress Operator owns the Gateway API CRDs: a ValidatingAdmissionPolicy
+(``openshift-ingress-operator-gatewayapi-crd-admission``) refuses every other writer (OpenShift 4.19 docs,
+"Gateway API with OpenShift Container Platform Networking"; openshift/cluster-ingress-operator). GAIE's
+CRDs are not among them."""
+
+# --- Red Hat's Leader Worker Set Operator and the LWS it runs -----------------------------------
+
+LWS_OPERATOR_PACKAGE = "leader-worker-set"
+"""The operator's OLM package (openshift/lws-operator ``metadata/annotations.yaml``)."""
+
+LWS_OPERATOR_UPSTREAM: Mapping[str, str] = MappingProxyType({"1.0": "kubernetes-sigs/lws v0.7.0"})
+"""Leader Worker Set Operator ``<major>.<minor>`` -> the upstream LWS tag its operand is built from. Operator
+1.0's operand (``lws-operand-1-0``) builds openshift/kubernetes-sigs-lws at the release branch of that tag
+(``charts/lws/Chart.yaml`` ``appVersion: "v0.7.0"``); its channel is ``stable-v1.0`` and its CSV
+``leader-worker-set.v1.0.0`` (openshift/lws-operator ``fbc`` branch, ``v4.20/catalog/lws-operator/catalog.json``)."""
+
+
+def lws_operator_lws_version(channel: str | None, starting_csv: str | None) -> str | None:
+    """The LWS release a ``leader-worker-set`` Subscription installs: read from its ``startingCSV``
+    (``leader-worker-set.v1.0.0``) or its channel (``stable-v1.0``); ``None`` when the table does not say."""
+    for text, pattern in ((starting_csv, r"^leader-worker-set\.v(\d+)\.(\d+)\."), (channel, r"^stable-v(\d+)\.(\d+)$")):
+        match = re.match(pattern, text or "")
+        if match:
+            upstream = LWS_OPERATOR_UPSTREAM.get(f"{match.group(1)}.{match.group(2)}")
+            return upstream.rsplit(" ", 1)[-1].removeprefix("v") if upstream else None
+    return None
