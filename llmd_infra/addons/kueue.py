@@ -38,7 +38,7 @@ from llmd_infra.addons._common import (
     validate_args,
 )
 from llmd_infra.addons.dra import Toleration
-from llmd_infra.addons.olm import MARKETPLACE_NAMESPACE
+from llmd_infra.addons.olm import Approval, olm_operator
 from llmd_infra.config.addons import KueueSettings, Platform, check_dns_label, check_dns_subdomain
 from llmd_infra.config.base import LlmdModel
 from llmd_infra.config.platform import platform_profile
@@ -79,6 +79,7 @@ _LABEL_KEY = re.compile(
     r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"
 )
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
 _RESOURCE_NAME = re.compile(
     r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 )
@@ -105,6 +106,11 @@ class TopologyPool(TypedDict, total=False):
     """Name of the ``Topology`` describing the pool's network (pools may share one)."""
     levels: Required[list[str]]
     """Node labels of the topology, broadest domain first, ``kubernetes.io/hostname`` last if present."""
+    extra_quota: dict[str, str]
+    """Other resources the pool's workloads request, with the pool's total of each (``cpu``, ``memory``,
+    an RDMA device...). Needed only where Kueue checks every requested resource against the
+    ClusterQueue (the Red Hat build: Kueue 0.16, before ``quotaCheckStrategy``); elsewhere the add-on
+    makes Kueue ignore resources the ClusterQueue does not cover."""
     device_classes: dict[str, str]
     """DRA DeviceClasses the pool's pods claim -> the resource Kueue counts each device as
     (``resources.deviceClassMappings``): a pool whose accelerators come through DRA maps its GPU class
@@ -120,6 +126,10 @@ class KueueArgs(TypedDict, total=False):
     default ``llmd_infra.pins.KUEUE``."""
     olm_channel: str
     """OLM channel of the Red Hat build of Kueue (platforms whose operators come from OLM)."""
+    olm_approval: str
+    """OLM: ``installPlanApproval`` of the Subscription (``Automatic`` or ``Manual``)."""
+    olm_starting_csv: str
+    """OLM: ``startingCSV`` of the Subscription; needs ``olm_approval`` ``Manual``."""
     local_queue_name: str
     """LocalQueue name workloads put in ``kueue.x-k8s.io/queue-name`` (default ``default``, as llm-d's
     topology-aware overlays)."""
@@ -130,8 +140,8 @@ class KueueArgs(TypedDict, total=False):
     pools: list[TopologyPool]
     """The multi-host pools to schedule topology-aware (none: Kueue alone)."""
     protect: bool
-    """Pulumi ``protect`` on the Helm release / OLM Subscription (default true): the chart renders
-    Kueue's CRDs as templates, so deleting the release deletes every queue and workload object."""
+    """Pulumi ``protect`` on the Helm release / the Red Hat build's ``Kueue`` CR (default true): the chart
+    renders Kueue's CRDs as templates, so deleting the release deletes every queue and workload object."""
 
 
 class _TolerationInput(LlmdModel):
@@ -168,6 +178,7 @@ class _PoolInput(LlmdModel):
     quota: int = Field(ge=1)
     topology: str
     levels: list[str] = Field(min_length=1, max_length=_MAX_LEVELS)
+    extra_quota: dict[str, str] = Field(default_factory=dict)
     device_classes: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("name")
@@ -184,6 +195,16 @@ class _PoolInput(LlmdModel):
     @classmethod
     def _resource(cls, value: str) -> str:
         return _label_key(value)
+
+    @field_validator("extra_quota")
+    @classmethod
+    def _extra_quota(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, quantity in value.items():
+            if not _RESOURCE_NAME.match(name) or len(name) > 253:
+                raise ValueError(f"'{name}' is not a resource name ([DNS subdomain/]DNS label)")
+            if not _QUANTITY.match(str(quantity)):
+                raise ValueError(f"'{quantity}' (resource {name}) is not a Kubernetes quantity")
+        return value
 
     @field_validator("device_classes")
     @classmethod
@@ -219,11 +240,15 @@ class _PoolInput(LlmdModel):
 
 class _KueueInput(KueueSettings):
     platform: Platform = "generic"
+    olm_approval: Approval = "Automatic"
+    olm_starting_csv: str | None = None
     pools: list[_PoolInput] = Field(default_factory=list)
     protect: bool = True
 
     @model_validator(mode="after")
     def _consistent(self) -> _KueueInput:
+        if self.olm_starting_csv and self.olm_approval != "Manual":
+            raise ValueError("olm_starting_csv needs olm_approval 'Manual' (OLM upgrades an Automatic subscription)")
         seen: set[str] = set()
         levels: dict[str, list[str]] = {}
         counted: dict[str, str] = {}
@@ -322,16 +347,40 @@ def flavor_spec(pool: _PoolInput, topology_name: str) -> dict[str, Any]:
 
 
 def cluster_queue_spec(pools: list[_PoolInput], flavors: Mapping[str, str]) -> dict[str, Any]:
-    """One resource group per accelerator resource, one flavor per pool, all namespaces admitted."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for pool in pools:
-        groups.setdefault(pool.resource, []).append(
-            {"name": flavors[pool.name], "resources": [{"name": pool.resource, "nominalQuota": pool.quota}]}
-        )
-    return {
-        "namespaceSelector": {},
-        "resourceGroups": [{"coveredResources": [res], "flavors": fl} for res, fl in groups.items()],
-    }
+    """The ClusterQueue: every namespace admitted, each pool's flavor holding the pool's accelerators.
+
+    Pools without ``extra_quota`` get one resource group per accelerator resource. With extra resources,
+    Kueue lets a resource sit in one group only, so every pool joins one group covering all of them,
+    each flavor quoting 0 of what its pool lacks.
+    """
+    if not any(pool.extra_quota for pool in pools):
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for pool in pools:
+            groups.setdefault(pool.resource, []).append(
+                {"name": flavors[pool.name], "resources": [{"name": pool.resource, "nominalQuota": pool.quota}]}
+            )
+        resource_groups = [{"coveredResources": [res], "flavors": fl} for res, fl in groups.items()]
+    else:
+        covered = list(dict.fromkeys(r for pool in pools for r in (pool.resource, *pool.extra_quota)))
+
+        def quota(pool: _PoolInput, resource: str) -> int | str:
+            if resource == pool.resource:
+                return pool.quota
+            return pool.extra_quota.get(resource, 0)
+
+        resource_groups = [
+            {
+                "coveredResources": covered,
+                "flavors": [
+                    {
+                        "name": flavors[pool.name],
+                        "resources": [{"name": r, "nominalQuota": quota(pool, r)} for r in covered],
+                    }
+                    for pool in pools
+                ],
+            }
+        ]
+    return {"namespaceSelector": {}, "resourceGroups": resource_groups}
 
 
 class Kueue(pulumi.ComponentResource):
@@ -455,45 +504,34 @@ class Kueue(pulumi.ComponentResource):
     def _olm(self, name: str, cfg: _KueueInput, deps: list[pulumi.Resource]) -> list[pulumi.Resource]:
         """The Red Hat build: operator (AllNamespaces, the only install mode its CSV supports), the
         ``Kueue`` CR, and the managed-namespace label. The kueue.x-k8s.io CRDs appear once the operator
-        has deployed Kueue, so a first ``pulumi up`` may need a rerun for the objects after it."""
-        ns_name = pins.KUEUE_OLM.namespace
-        ns = namespace(f"{name}-namespace", ns_name, self, deps)
-        group = custom_resource(
-            f"{name}-operator-group",
-            api_version="operators.coreos.com/v1",
-            kind="OperatorGroup",
-            name=ns_name,
-            namespace=ns_name,
-            spec={},
+        has deployed Kueue, so a first ``pulumi up`` may need a rerun for the objects after it. The
+        Red Hat build needs the cert-manager Operator for Red Hat OpenShift (its install prerequisite)."""
+        operator = olm_operator(
+            name,
             parent=self,
-            depends_on=[*deps, ns],
+            depends_on=deps,
+            namespace_name=pins.KUEUE_OLM.namespace,
+            operator_group_name=pins.KUEUE_OLM.namespace,
+            package=pins.KUEUE_OLM.chart,
+            channel=cfg.olm_channel,
+            source=pins.KUEUE_OLM.repository,
+            approval=cfg.olm_approval,
+            starting_csv=cfg.olm_starting_csv,
+            all_namespaces=True,
         )
-        self.subscription = k8s.apiextensions.CustomResource(
-            f"{name}-subscription",
-            api_version="operators.coreos.com/v1alpha1",
-            kind="Subscription",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name=pins.KUEUE_OLM.chart, namespace=ns_name),
-            spec={
-                "name": pins.KUEUE_OLM.chart,
-                "channel": cfg.olm_channel,
-                "source": pins.KUEUE_OLM.repository,
-                "sourceNamespace": MARKETPLACE_NAMESPACE,
-                "installPlanApproval": "Automatic",
-            },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*deps, group], protect=cfg.protect),
-        )
-        self.instance = custom_resource(
+        self.subscription = operator.subscription
+        # Cluster-scoped (bundle/manifests/kueue.openshift.io_kueues.yaml) and named cluster. Protected:
+        # deleting it makes the operator remove Kueue, and with it every queue and workload object.
+        self.instance = k8s.apiextensions.CustomResource(
             f"{name}-instance",
             api_version=OLM_KUEUE_API,
             kind="Kueue",
-            # Cluster-scoped (bundle/manifests/kueue.openshift.io_kueues.yaml), and named cluster.
-            name="cluster",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="cluster"),
             spec={
                 "managementState": "Managed",
                 "config": {"integrations": {"frameworks": list(OLM_FRAMEWORKS)}},
             },
-            parent=self,
-            depends_on=[*deps, self.subscription],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*deps, self.subscription], protect=cfg.protect),
         )
         for ns_label in cfg.local_queue_namespaces if cfg.pools else []:
             self.namespace_labels.append(

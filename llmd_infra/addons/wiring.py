@@ -21,7 +21,7 @@ from llmd_infra.addons.kueue import Kueue, TopologyPool
 from llmd_infra.addons.lws import LeaderWorkerSet
 from llmd_infra.config.addons import AddonSupport, GatewayApiCrdsConfig, KueueConfig, LwsConfig
 
-__all__ = ["AddonSupport", "SharedAddons", "TopologyPool", "addon_options", "install_shared_addons"]
+__all__ = ["AddonSupport", "SharedAddons", "TopologyPool", "addon_options", "install_shared_addons", "wants_kueue"]
 
 
 class SharedAddons(NamedTuple):
@@ -38,6 +38,11 @@ def addon_options(
     """Options of every in-cluster add-on of a provider component: its child, on its cluster, after
     its system pool and nothing else."""
     return pulumi.ResourceOptions(parent=parent, provider=k8s_provider, depends_on=[system_pool])
+
+
+def wants_kueue(kueue: KueueConfig, topology: Sequence[TopologyPool]) -> bool:
+    """Whether to install Kueue: as ``enabled`` says, and by default exactly when a pool is multi-host."""
+    return kueue.enabled if kueue.enabled is not None else bool(topology)
 
 
 def install_shared_addons(
@@ -86,7 +91,7 @@ def install_shared_addons(
             opts,
         )
     queue = None
-    if kueue is not None and (kueue.enabled if kueue.enabled is not None else bool(topology)):
+    if kueue is not None and wants_kueue(kueue, topology):
         queue = Kueue(
             f"{name}-kueue",
             {

@@ -174,7 +174,7 @@ class MinikubeCluster(pulumi.ComponentResource):
         # --- add-ons (after the profile; the only node carries the GPUs) -----------------------------
         self.lws: LeaderWorkerSet | None
         self.gateway_crds: GatewayApiCrds | None
-        self.lws, self.gateway_crds = install_shared_addons(
+        self.lws, self.gateway_crds, _ = install_shared_addons(
             name,
             lws=lws,
             gateway_crds=gateway,

@@ -189,6 +189,19 @@ class NetworkOperatorArgs(TypedDict, total=False):
     """NetworkAttachmentDefinitions (in the pods' namespace: OpenShift's Multus isolates them)."""
 
 
+class KueueArgs(TypedDict, total=False):
+    """The Red Hat build of Kueue with topology-aware scheduling of the multi-host pools."""
+
+    enabled: bool
+    """Install it and the TAS objects (default: when a pool is multi-host)."""
+    olm_channel: str
+    """OLM channel of the ``kueue-operator`` package (default: the pinned one)."""
+    local_queue_name: str
+    """LocalQueue name LeaderWorkerSets name in ``kueue.x-k8s.io/queue-name`` (default ``default``)."""
+    local_queue_namespaces: list[str]
+    """Existing namespaces that get the LocalQueue and the ``kueue.openshift.io/managed=true`` label."""
+
+
 class OpenShiftClusterArgs(TypedDict, total=False):
     """Arguments of :class:`~llmd_infra.providers.openshift.OpenShiftCluster`."""
 
@@ -220,6 +233,8 @@ class OpenShiftClusterArgs(TypedDict, total=False):
     """``llmd-infra:addons.networkOperator``: the certified Network Operator through OLM."""
     nfd: NfdArgs
     """``llmd-infra:addons.nfd``: the Red Hat NFD operator through OLM."""
+    kueue: KueueArgs
+    """``llmd-infra:addons.kueue``: the Red Hat build of Kueue through OLM and the TAS objects."""
     protect: bool
     """Pulumi ``protect`` on the MachineSets, placement groups and the LWS operator's CR (default: the
     ``opts.protect`` passed to the component, else true)."""
@@ -232,6 +247,7 @@ __all__ = [
     "GatewayCrdsArgs",
     "GpuOperatorArgs",
     "KubeconfigArgs",
+    "KueueArgs",
     "LwsArgs",
     "NetworkOperatorArgs",
     "NfdArgs",

@@ -19,14 +19,16 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
 from llmd_infra import pins
-from llmd_infra.addons import GatewayApiCrds, NodeFeatureDiscovery, NvidiaGpuOperator, NvidiaNetworkOperator
+from llmd_infra.addons import GatewayApiCrds, Kueue, NodeFeatureDiscovery, NvidiaGpuOperator, NvidiaNetworkOperator
 from llmd_infra.addons.gpu_operator import NvidiaGpuOperatorArgs
+from llmd_infra.addons.kueue import KueueArgs
 from llmd_infra.addons.network_operator import NvidiaNetworkOperatorArgs
 from llmd_infra.addons.nfd import NodeFeatureDiscoveryArgs
-from llmd_infra.addons.wiring import addon_options
+from llmd_infra.addons.wiring import addon_options, wants_kueue
 from llmd_infra.config.addons import (
     GatewayApiCrdsConfig,
     GpuOperatorConfig,
+    KueueConfig,
     LwsConfig,
     NetworkOperatorConfig,
     NfdConfig,
@@ -41,6 +43,7 @@ from llmd_infra.providers.openshift.config import OlmConfig, OpenShiftClusterCon
 from llmd_infra.providers.openshift.kubeconfig import resolve_kubeconfig
 from llmd_infra.providers.openshift.machinesets import AcceleratorMachineSet
 from llmd_infra.providers.openshift.operators import EfaDevicePlugin, LeaderWorkerSetOperator, RdmaSecurityContext
+from llmd_infra.providers.openshift.topology import topology_pools
 
 TYPE = "llmd-infra:openshift:OpenShiftCluster"
 PLATFORM = "openshift"
@@ -53,6 +56,7 @@ class AddonSettings(NamedTuple):
     gpu_operator: GpuOperatorConfig
     network_operator: NetworkOperatorConfig
     nfd: NfdConfig
+    kueue: KueueConfig
 
 
 _ADDON_KEYS = AddonSettings._fields
@@ -100,8 +104,8 @@ def addon_problems(config: OpenShiftClusterConfig, addons: AddonSettings, path: 
     for section, settings in (("gpu_operator", gpu), ("nfd", nfd)):
         if "platform" in settings.model_fields_set and settings.platform != PLATFORM:
             refuse(section, "platform", f"must be '{PLATFORM}' on this provider (or left out)")
-    for section, chosen in (("gpu_operator", gpu), ("network_operator", net), ("nfd", nfd)):
-        if chosen.enabled and "version" in chosen.model_fields_set:
+    for section, chosen in (("gpu_operator", gpu), ("network_operator", net), ("nfd", nfd), ("kueue", addons.kueue)):
+        if chosen.enabled is not False and "version" in chosen.model_fields_set:
             refuse(
                 section, "version",
                 "a Helm chart version, unused on OpenShift where OLM installs the operator; choose the channel "
@@ -152,6 +156,7 @@ def config_from_args(
         gpu_operator=section("gpu_operator", GpuOperatorConfig),
         network_operator=section("network_operator", NetworkOperatorConfig),
         nfd=section("nfd", NfdConfig),
+        kueue=section("kueue", KueueConfig),
     )
     problems = addon_problems(config, addons, lambda section, key: f"{prefix}{section}.{key}")
     if problems:
@@ -263,6 +268,23 @@ class OpenShiftCluster(pulumi.ComponentResource):
                 install_cert_manager=olm.install_cert_manager,
                 protect=protect,
                 opts=addon_opts,
+            )
+        self.kueue: Kueue | None = None
+        pools = topology_pools(config)
+        if wants_kueue(addons.kueue, pools):
+            # The Red Hat build of Kueue needs the cert-manager Operator the LWS operator subscribes to.
+            after = [self.system_pool, *([self.lws] if self.lws is not None else [])]
+            kueue_args = {
+                **addons.kueue.model_dump(exclude={"enabled", "version"}),
+                "platform": PLATFORM,
+                "pools": pools,
+                "protect": protect,
+                **_olm_args(olm, pins.KUEUE_OLM.chart),
+            }
+            self.kueue = Kueue(
+                f"{name}-kueue",
+                cast(KueueArgs, kueue_args),
+                pulumi.ResourceOptions(parent=self, provider=self.k8s_provider, depends_on=after),
             )
         self.gateway_crds: GatewayApiCrds | None = None
         gateway = addons.gateway_crds
