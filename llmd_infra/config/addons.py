@@ -229,8 +229,8 @@ def check_kueue_version(value: str) -> str:
         raise ValueError(str(exc)) from None
     if version < parse_version(KUEUE_MIN_VERSION):
         raise ValueError(
-            f"Kueue {value} is older than {KUEUE_MIN_VERSION}, the first release whose quota check can ignore "
-            "resources the ClusterQueue does not cover (resources.quotaCheckStrategy: IgnoreUndeclared)"
+            f"Kueue {value} is older than {KUEUE_MIN_VERSION}, the first release that can ignore resources the "
+            "ClusterQueue does not cover without a feature gate (resources.quotaCheckStrategy: IgnoreUndeclared)"
         )
     return value.removeprefix("v")
 
