@@ -148,7 +148,8 @@ def test_tas_objects_are_exact_and_wait_for_the_install() -> None:
     assert {plan.named("kq-flavor-h200").urn, plan.named("kq-flavor-v6e").urn} <= deps["kq-cluster-queue"]
     assert plan.named("kq-cluster-queue").urn in deps["kq-local-queue-llm-d"]
     outputs = plan.named("kq").outputs
-    assert (outputs["clusterQueue"], outputs["localQueue"], outputs["namespace"]) == ("llm-d", "default", "kueue-system")
+    assert (outputs["clusterQueue"], outputs["localQueue"]) == ("llm-d", "default")
+    assert outputs["namespace"] == "kueue-system"
 
 
 def test_every_tas_object_validates_against_the_upstream_crds(tmp_path: Path) -> None:
@@ -193,10 +194,12 @@ def test_extra_quota_puts_every_pool_in_one_resource_group() -> None:
     assert groups == [{
         "coveredResources": ["nvidia.com/gpu", "cpu", "memory", "google.com/tpu"],
         "flavors": [
-            {"name": gpu, "resources": [{"name": "nvidia.com/gpu", "nominalQuota": 16}, {"name": "cpu", "nominalQuota": "384"},
+            {"name": gpu, "resources": [{"name": "nvidia.com/gpu", "nominalQuota": 16},
+                                        {"name": "cpu", "nominalQuota": "384"},
                                         {"name": "memory", "nominalQuota": "4096Gi"},
                                         {"name": "google.com/tpu", "nominalQuota": 0}]},
-            {"name": tpu, "resources": [{"name": "nvidia.com/gpu", "nominalQuota": 0}, {"name": "cpu", "nominalQuota": 0},
+            {"name": tpu, "resources": [{"name": "nvidia.com/gpu", "nominalQuota": 0},
+                                        {"name": "cpu", "nominalQuota": 0},
                                         {"name": "memory", "nominalQuota": 0},
                                         {"name": "google.com/tpu", "nominalQuota": 16}]},
         ],

@@ -170,7 +170,8 @@ def test_single_host_stacks_get_no_kueue(stack: str) -> None:
 
 def test_turning_kueue_off_leaves_the_advisory() -> None:
     addons = yaml.safe_load((REPO / "stacks" / "Pulumi.gke-a4-rdma.yaml").read_text())["config"]["llmd-infra:addons"]
-    p = run_program(REPO, "gke-a4-rdma", config={"llmd-infra:addons": json.dumps({**addons, "kueue": {"enabled": False}})})
+    off = {"llmd-infra:addons": json.dumps({**addons, "kueue": {"enabled": False}})}
+    p = run_program(REPO, "gke-a4-rdma", config=off)
     assert not [r for r in p.resources if "kueue" in r.type.lower()]
     assert [(v.policy, v.message) for v in analyze_plan(p).advisory if v.policy == "topology-aware-scheduling"] == [(
         "topology-aware-scheduling",

@@ -474,13 +474,13 @@ class Kueue(pulumi.ComponentResource):
                 parent=self,
                 depends_on=[*after, *self.flavor_objects.values()],
             )
-            for ns in cfg.local_queue_namespaces:
-                self.local_queues[ns] = custom_resource(
-                    f"{name}-local-queue-{ns}",
+            for queue_ns in cfg.local_queue_namespaces:
+                self.local_queues[queue_ns] = custom_resource(
+                    f"{name}-local-queue-{queue_ns}",
                     api_version=KUEUE_API,
                     kind="LocalQueue",
                     name=cfg.local_queue_name,
-                    namespace=ns,
+                    namespace=queue_ns,
                     spec={"clusterQueue": CLUSTER_QUEUE_NAME},
                     parent=self,
                     depends_on=[*after, self.cluster_queue_object],

@@ -160,22 +160,22 @@ def check_topology_levels(resources: Sequence[StackResource], config: Mapping[st
             for level in missing
         ]
     for flavor in flavors(resources):
-        topo = known.get(flavor.topology or "")
-        if topo is None:
+        bound = known.get(flavor.topology or "")
+        if bound is None:
             continue
         for pool in pools:
             if not _selects(flavor, pool):
                 continue
             lacking = [
                 level
-                for level in topo.levels
-                if level not in node_labels(pool) and level not in missing_everywhere[topo.name]
+                for level in bound.levels
+                if level not in node_labels(pool) and level not in missing_everywhere[bound.name]
             ]
             if lacking:
                 findings.append(
                     Finding(
                         f"ResourceFlavor '{flavor.name}' selects {pool.label}, whose nodes carry no "
-                        f"{', '.join(repr(level) for level in lacking)} label of Topology '{topo.name}': Kueue "
+                        f"{', '.join(repr(level) for level in lacking)} label of Topology '{bound.name}': Kueue "
                         "counts none of them for the flavor",
                         urn=flavor.resource.urn,
                     )
