@@ -187,3 +187,23 @@ def test_minikube_refuses_the_section() -> None:
         run_program(REPO, "minikube", config={"llmd-infra:addons": json.dumps({"kueue": {"enabled": True}})})
     assert ("llmd-infra:addons.kueue: not used by the minikube provider: a single node has no multi-host pool to "
             "schedule topology-aware; remove this key") in str(info.value)
+
+
+def test_gke_a4x_dranet_pool_counts_device_plugin_gpus_and_tolerates_arm() -> None:
+    """A4X on DRANET: GKE's device plugin serves nvidia.com/gpu (only the NICs are DRA), on Arm nodes."""
+    from llmd_infra.config.base import validate_model
+    from llmd_infra.providers.gke.config import GkeClusterConfig
+    from llmd_infra.providers.gke.topology import topology_pools
+
+    cluster = yaml.safe_load((REPO / "stacks" / "Pulumi.gke-a3-ultra.yaml").read_text())["config"]["llmd-infra:cluster"]
+    [pool] = cluster["acceleratorPools"]
+    pool.update(name="a4x", machineType="a4x-highgpu-4g", acceleratorCount=4)
+    pool.pop("accelerator", None)
+    config = validate_model(GkeClusterConfig, cluster, "llmd-infra:cluster")
+    [described] = topology_pools(config)
+    assert described["device_classes"] == {"mrdma.google.com": "google.com/mrdma"}
+    assert described["tolerations"] == [
+        {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
+        {"key": "kubernetes.io/arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"},
+    ]
+    assert (described["resource"], described["quota"], described["topology"]) == ("nvidia.com/gpu", 8, "gke-default")

@@ -25,20 +25,26 @@ GPU_RESOURCE = "nvidia.com/gpu"
 TPU_RESOURCE = "google.com/tpu"
 """Extended resources of GKE's GPU device plugin and TPU nodes (https://cloud.google.com/kubernetes-engine/docs/how-to/tpus)."""
 
-DRANET_DEVICE_CLASSES = {
-    # On the DRA + managed DRANET path pods claim GPUs and RDMA NICs through DeviceClasses instead of
-    # nvidia.com/gpu (llm-d docs/infrastructure/providers/gke/README.md: resourceslices of gpu.nvidia.com and
-    # mrdma.google.com; https://cloud.google.com/kubernetes-engine/docs/how-to/set-up-dra,
-    # https://cloud.google.com/kubernetes-engine/docs/how-to/allocate-network-resources-dra). Kueue counts a
-    # GPU claim as nvidia.com/gpu; NICs get a name of their own, which the accelerator-only ClusterQueue ignores.
-    "gpu.nvidia.com": GPU_RESOURCE,
-    "mrdma.google.com": "google.com/mrdma",
+# On llm-d's DRA + managed DRANET path pods claim GPUs and RDMA NICs through DeviceClasses instead of
+# nvidia.com/gpu (llm-d docs/infrastructure/providers/gke/README.md: resourceslices of gpu.nvidia.com and
+# mrdma.google.com; https://cloud.google.com/kubernetes-engine/docs/how-to/set-up-dra,
+# https://cloud.google.com/kubernetes-engine/docs/how-to/allocate-network-resources-dra). Kueue counts a GPU
+# claim as nvidia.com/gpu; NICs get a name of their own, which the accelerator-only ClusterQueue ignores.
+DRA_GPU_CLASS = {"gpu.nvidia.com": GPU_RESOURCE}
+DRANET_NIC_CLASS = {"mrdma.google.com": "google.com/mrdma"}
+
+ARM_TOLERATION: Toleration = {
+    "key": "kubernetes.io/arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"
 }
+"""GKE taints Arm nodes (A4X) ``kubernetes.io/arch=arm64:NoSchedule`` itself
+(https://cloud.google.com/kubernetes-engine/docs/how-to/prepare-arm-workloads-for-deployment)."""
 
 
 def _tolerations(pool: AcceleratorPoolConfig) -> list[Toleration]:
     key, _ = TPU_TAINT if pool.machine().is_tpu else GPU_TAINT
     out: list[Toleration] = [{"key": key, "operator": "Exists", "effect": "NoSchedule"}]
+    if pool.machine().is_arm:
+        out.append(ARM_TOLERATION)
     for taint in pool.taints:
         toleration: Toleration = {"key": taint.key, "operator": "Equal", "effect": taint.effect}
         if taint.value:
@@ -64,7 +70,7 @@ def topology_pool(pool: AcceleratorPoolConfig) -> TopologyPool:
         "levels": list(levels),
     }
     if pool.rdma == "dranet":
-        described["device_classes"] = dict(DRANET_DEVICE_CLASSES)
+        described["device_classes"] = {**(DRA_GPU_CLASS if pool.dra_gpus() else {}), **DRANET_NIC_CLASS}
     return described
 
 
