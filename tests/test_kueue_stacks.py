@@ -19,6 +19,7 @@ from llmd_infra.plan.engine import run_program
 from llmd_infra.plan.graph import Plan, PlannedResource
 from llmd_infra.plan.values import to_engine
 from llmd_infra.providers.doks.catalog import GPU_NODES
+from tests.test_kueue import VALID
 
 REPO = Path(__file__).resolve().parents[1]
 VALIDATOR = REPO.parent / "shared" / "tools" / "validate_crs.py"
@@ -140,7 +141,7 @@ def test_every_kueue_object_validates_against_the_upstream_crds(tmp_path: Path) 
     result = subprocess.run([sys.executable, str(VALIDATOR), str(target)], capture_output=True, text=True, check=False)
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert result.returncode == 0 and len(lines) == 20, result.stdout + result.stderr
-    assert all(": OK" in line for line in lines), lines
+    assert all(VALID.fullmatch(line) for line in lines), lines
 
 
 def test_the_dranet_pool_counts_its_dra_gpus() -> None:
