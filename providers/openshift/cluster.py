@@ -230,7 +230,7 @@ class OpenShiftCluster(pulumi.ComponentResource):
             )
             for pool in config.accelerator_pools
         ]
-        self.accelerator_pools = pulumi.Output.from_input([dict(p.summary) for p in self.pools])
+        self.accelerator_pools = pulumi.Output.from_input([AcceleratorPoolSummary(**p.summary) for p in self.pools])
 
         # --- operators (wait for the cluster API only, never for a MachineSet) ---------------------
         addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
