@@ -73,7 +73,7 @@ def settings_from_values(values: Mapping[str, str], source: str | None = None) -
         problems.append(Problem(f"{NAMESPACE}:cluster", "required key is missing"))
     if problems:
         raise ConfigError(problems, source)
-    settings = validate_model(StackSettings, data, f"{NAMESPACE}:", source)
+    settings = validate_model(StackSettings, data, f"{NAMESPACE}:", source, context={"config": dict(values)})
     refused = addon_support(settings.cluster.provider).refused(settings.addons, settings.cluster.provider)
     if refused:
         raise ConfigError(refused, source)

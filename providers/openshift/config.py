@@ -51,16 +51,14 @@ resource is registered, with one problem per invalid value at its exact key path
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, field_validator, model_validator
 
 from llmd_infra.catalog.accelerators import accelerator_family
 from llmd_infra.catalog.types import RdmaKind
 from llmd_infra.config.addons import AddonSupport
-from llmd_infra.config.base import Autoscaling, ClusterConfigBase, LlmdModel, one_of
+from llmd_infra.config.base import Autoscaling, ClusterConfigBase, LlmdModel, Problems, one_of
 from llmd_infra.providers.openshift.catalog import (
     AWS_INSTANCE_TYPES,
     OPENSHIFT_KUBERNETES,
@@ -112,25 +110,6 @@ _CAPACITY_RESERVATION_RE = re.compile(r"^cr-[0-9a-f]{17}$")
 _KMS_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+$")
 
 
-class _Problems:
-    """Collects (loc, message) pairs and raises them as one pydantic ValidationError."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-        self.errors: list[InitErrorDetails] = []
-
-    def add(self, loc: Sequence[str | int], message: str, value: Any = None) -> None:
-        self.errors.append(
-            InitErrorDetails(
-                type=PydanticCustomError("value_error", "{message}", {"message": message}),
-                loc=tuple(loc),
-                input=value,
-            )
-        )
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError.from_exception_data(self.title, self.errors)
 
 
 # --- OpenShift version ----------------------------------------------------------------------------
@@ -271,7 +250,7 @@ class AcceleratorPoolConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> AcceleratorPoolConfig:
-        problems = _Problems("AcceleratorPoolConfig")
+        problems = Problems("AcceleratorPoolConfig")
         row = self.instance()
         if self.replicas is not None and self.autoscaling is not None:
             problems.add(["autoscaling"], "set replicas or autoscaling, not both")
@@ -397,7 +376,7 @@ class AwsConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _zones(self) -> AwsConfig:
-        problems = _Problems("AwsConfig")
+        problems = Problems("AwsConfig")
         for zone, subnet in self.subnets.items():
             if not (zone.startswith(self.region) and re.match(r"^[a-z]$", zone[len(self.region):] or "-")):
                 problems.add(["subnets", zone], f"'{zone}' is not an availability zone of {self.region}", zone)
@@ -446,7 +425,7 @@ class OlmConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _packages(self) -> OlmConfig:
-        problems = _Problems("OlmConfig")
+        problems = Problems("OlmConfig")
         for key, mapping in (("startingCsv", self.starting_csv), ("channels", self.channels)):
             for package, value in mapping.items():
                 if package not in OLM_PACKAGES:
@@ -515,7 +494,7 @@ class OpenShiftClusterConfig(ClusterConfigBase):
 
     @model_validator(mode="after")
     def _cross(self) -> OpenShiftClusterConfig:
-        problems = _Problems("OpenShiftClusterConfig")
+        problems = Problems("OpenShiftClusterConfig")
         if self.infrastructure == "rosa" and self.accelerator_pools:
             problems.add(["acceleratorPools"], ROSA_MACHINE_POOLS)
         elif self.infrastructure == "other" and self.accelerator_pools:
@@ -539,7 +518,7 @@ class OpenShiftClusterConfig(ClusterConfigBase):
         problems.raise_if_any()
         return self
 
-    def _check_zone(self, i: int, pool: AcceleratorPoolConfig, aws: AwsConfig, problems: _Problems) -> None:
+    def _check_zone(self, i: int, pool: AcceleratorPoolConfig, aws: AwsConfig, problems: Problems) -> None:
         zones = sorted(aws.subnets)
         if pool.availability_zone is None:
             if len(zones) > 1:
