@@ -120,7 +120,7 @@ class _Servicer(ProviderServicer):
     "do not protect" (its ``protect`` input defaults to the caller's option, else true). When the
     caller set neither the option nor the input, the input is set to true here: clusters and pools
     are protected by default in every language, and the component resource itself is not, exactly
-    as in a Python program. A component whose default is false (a disposable minikube profile) is
+    as in a Python program. A component whose default is false (a disposable local cluster) is
     left alone: the absent option already means its default.
     """
 
