@@ -75,6 +75,7 @@ DOKS_EXEMPT = {
             "lws": "llmd-infra:addons.lws (LwsConfig)",
             "gateway_crds": "llmd-infra:addons.gatewayApiCrds (GatewayApiCrdsConfig)",
             "gpu_operator": "llmd-infra:addons.gpuOperator (GpuOperatorConfig)",
+            "kueue": "llmd-infra:addons.kueue (KueueConfig)",
         },
         model_only={"provider": "the stack file's discriminator", "name": "args key cluster_name"},
     ),
@@ -99,6 +100,7 @@ OPENSHIFT_EXEMPT = {
             "gpu_operator": "llmd-infra:addons.gpuOperator (GpuOperatorConfig)",
             "network_operator": "llmd-infra:addons.networkOperator (NetworkOperatorConfig)",
             "nfd": "llmd-infra:addons.nfd (NfdConfig)",
+            "kueue": "llmd-infra:addons.kueue (KueueConfig)",
         },
         model_only={"provider": "the stack file's discriminator", "name": "args key cluster_name"},
         renamed={"kubeconfig_source": "kubeconfig"},
@@ -125,6 +127,9 @@ OPENSHIFT_EXEMPT = {
     (openshift_args.OpenShiftNfd, addons.NfdConfig): Exempt(
         model_only={"version": _OLM_NOT_HELM, "platform": "always openshift: the component sets it"},
     ),
+    (openshift_args.OpenShiftKueue, addons.KueueConfig): Exempt(
+        model_only={"version": _OLM_NOT_HELM},
+    ),
 }
 
 MINIKUBE_EXEMPT = {
@@ -145,16 +150,19 @@ SHAPES: list[tuple[type, type[BaseModel], dict[tuple[type, type], Exempt]]] = [
     (args.GkeLws, addons.LwsConfig, GKE_EXEMPT),
     (args.GkeGatewayCrds, addons.GatewayApiCrdsConfig, GKE_EXEMPT),
     (args.GkeDraDriver, addons.DraDriverConfig, GKE_EXEMPT),
+    (args.GkeKueue, addons.KueueConfig, GKE_EXEMPT),
     (doks_args.DoksClusterArgs, doks.DoksClusterConfig, DOKS_EXEMPT),
     (doks_args.DoksLws, addons.LwsConfig, DOKS_EXEMPT),
     (doks_args.DoksGatewayCrds, addons.GatewayApiCrdsConfig, DOKS_EXEMPT),
     (doks_args.DoksGpuOperator, addons.GpuOperatorConfig, DOKS_EXEMPT),
+    (doks_args.DoksKueue, addons.KueueConfig, DOKS_EXEMPT),
     (openshift_args.OpenShiftClusterArgs, openshift.OpenShiftClusterConfig, OPENSHIFT_EXEMPT),
     (openshift_args.OpenShiftLws, addons.LwsConfig, OPENSHIFT_EXEMPT),
     (openshift_args.OpenShiftGatewayCrds, addons.GatewayApiCrdsConfig, OPENSHIFT_EXEMPT),
     (openshift_args.OpenShiftGpuOperator, addons.GpuOperatorConfig, OPENSHIFT_EXEMPT),
     (openshift_args.OpenShiftNetworkOperator, addons.NetworkOperatorConfig, OPENSHIFT_EXEMPT),
     (openshift_args.OpenShiftNfd, addons.NfdConfig, OPENSHIFT_EXEMPT),
+    (openshift_args.OpenShiftKueue, addons.KueueConfig, OPENSHIFT_EXEMPT),
     (minikube_args.MinikubeClusterArgs, minikube.MinikubeClusterConfig, MINIKUBE_EXEMPT),
     (minikube_args.MinikubeLws, addons.LwsConfig, MINIKUBE_EXEMPT),
     (minikube_args.MinikubeGatewayCrds, addons.GatewayApiCrdsConfig, MINIKUBE_EXEMPT),

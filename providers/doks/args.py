@@ -236,7 +236,7 @@ class DoksGpuOperator(TypedDict, total=False):
     """Container Device Interface (default true)."""
 
 
-class KueueArgs(TypedDict, total=False):
+class DoksKueue(TypedDict, total=False):
     """Kueue with topology-aware scheduling of the multi-host (fabric) pools."""
 
     enabled: bool
@@ -292,7 +292,7 @@ class DoksClusterArgs(TypedDict, total=False):
     """Gateway API / GAIE CRDs (default: installed at the pinned versions)."""
     gpu_operator: DoksGpuOperator
     """NVIDIA GPU Operator instead of DOKS's NVIDIA device plugin (default: not installed)."""
-    kueue: KueueArgs
+    kueue: DoksKueue
     """Kueue and the topology-aware-scheduling objects of the multi-host pools."""
     protect: bool
     """Pulumi ``protect`` on the cluster and the GPU pools (default: the ``opts.protect`` passed to the
@@ -311,6 +311,7 @@ AcceleratorPoolArgs = DoksGpuPool
 LwsArgs = DoksLws
 GatewayCrdsArgs = DoksGatewayCrds
 GpuOperatorArgs = DoksGpuOperator
+KueueArgs = DoksKueue
 
 __all__ = [
     "AcceleratorPoolArgs",
@@ -325,6 +326,7 @@ __all__ = [
     "DoksGpuOperator",
     "DoksGpuPath",
     "DoksGpuPool",
+    "DoksKueue",
     "DoksLws",
     "DoksMaintenanceWindow",
     "DoksNetwork",

@@ -303,7 +303,7 @@ class OpenShiftNetworkOperator(TypedDict, total=False):
     """NetworkAttachmentDefinitions (in the pods' namespace: OpenShift's Multus isolates them)."""
 
 
-class KueueArgs(TypedDict, total=False):
+class OpenShiftKueue(TypedDict, total=False):
     """The Red Hat build of Kueue with topology-aware scheduling of the multi-host pools."""
 
     enabled: bool
@@ -347,7 +347,7 @@ class OpenShiftClusterArgs(TypedDict, total=False):
     """``llmd-infra:addons.networkOperator``: the certified Network Operator through OLM."""
     nfd: OpenShiftNfd
     """``llmd-infra:addons.nfd``: the Red Hat NFD operator through OLM."""
-    kueue: KueueArgs
+    kueue: OpenShiftKueue
     """``llmd-infra:addons.kueue``: the Red Hat build of Kueue through OLM and the TAS objects."""
     protect: bool
     """Pulumi ``protect`` on the MachineSets, placement groups and the LWS operator's CR (default: the
@@ -368,6 +368,7 @@ GatewayCrdsArgs = OpenShiftGatewayCrds
 GpuOperatorArgs = OpenShiftGpuOperator
 NfdArgs = OpenShiftNfd
 NetworkOperatorArgs = OpenShiftNetworkOperator
+KueueArgs = OpenShiftKueue
 
 __all__ = [
     "AcceleratorPoolArgs",
@@ -391,6 +392,7 @@ __all__ = [
     "OpenShiftInfrastructure",
     "OpenShiftKubeconfigOrigin",
     "OpenShiftKubeconfigSource",
+    "OpenShiftKueue",
     "OpenShiftLinkType",
     "OpenShiftLws",
     "OpenShiftNadCni",
