@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from llmd_infra import pins
-from llmd_infra.config.base import LlmdModel
+from llmd_infra.config.base import LlmdModel, Problems, alias_of
 from llmd_infra.requirements import LWS_VERSION
 from llmd_infra.versions import VersionError, parse_version
 
@@ -22,6 +22,26 @@ Platform = Literal["gke", "doks", "openshift", "aks", "minikube", "generic"]
 LinkType = Literal["infiniband", "ether"]
 
 PLATFORMS: tuple[str, ...] = ("gke", "doks", "openshift", "aks", "minikube", "generic")
+
+
+class _Switchable(LlmdModel):
+    """An ``llmd-infra:addons`` section with ``enabled``: settings of a section switched off with
+    ``enabled: false`` have no effect, so they are refused rather than silently ignored."""
+
+    enabled: bool
+
+    @model_validator(mode="after")
+    def _nothing_set_while_disabled(self) -> _Switchable:
+        if "enabled" not in self.model_fields_set or self.enabled:
+            return self
+        problems = Problems(type(self).__name__)
+        for name in sorted(self.model_fields_set - {"enabled"}, key=list(type(self).model_fields).index):
+            problems.add(
+                [alias_of(type(self), name)],
+                "has no effect: this add-on is switched off (enabled: false); remove the key or set enabled: true",
+            )
+        problems.raise_if_any()
+        return self
 
 
 def _parsed(value: str) -> str:
@@ -46,7 +66,7 @@ def check_lws_version(value: str) -> str:
     return value.removeprefix("v")
 
 
-class LwsConfig(LlmdModel):
+class LwsConfig(_Switchable):
     """LeaderWorkerSet: llm-d's controller for multi-host inference."""
 
     enabled: bool = True
@@ -64,10 +84,9 @@ class LwsConfig(LlmdModel):
         return check_lws_version(value)
 
 
-class GatewayApiCrdsConfig(LlmdModel):
+class GatewayApiCrdsSettings(LlmdModel):
     """Gateway API (standard channel) and Gateway API Inference Extension CRDs."""
 
-    enabled: bool = True
     gateway_api_version: str = Field(default=pins.GATEWAY_API.version, description="Gateway API release tag.")
     gaie_version: str = Field(default=pins.GAIE.version, description="GAIE release tag.")
     install_gateway_api: bool = Field(default=True, description="Install the Gateway API standard CRDs.")
@@ -78,6 +97,26 @@ class GatewayApiCrdsConfig(LlmdModel):
     def _tag(cls, value: str) -> str:
         _parsed(value)
         return value if value.startswith("v") else f"v{value}"
+
+    @model_validator(mode="after")
+    def _version_of_an_installed_bundle(self) -> GatewayApiCrdsSettings:
+        problems = Problems(type(self).__name__)
+        for version, install in (("gateway_api_version", "install_gateway_api"),
+                                 ("gaie_version", "install_inference_extension")):
+            if version in self.model_fields_set and not getattr(self, install):
+                problems.add(
+                    [alias_of(type(self), version)],
+                    f"has no effect: {alias_of(type(self), install)} is false, so that bundle is not installed; "
+                    "remove the key",
+                )
+        problems.raise_if_any()
+        return self
+
+
+class GatewayApiCrdsConfig(GatewayApiCrdsSettings, _Switchable):
+    """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
+
+    enabled: bool = True
 
 
 class GpuOperatorSettings(LlmdModel):
@@ -115,7 +154,7 @@ class GpuOperatorSettings(LlmdModel):
         return self
 
 
-class GpuOperatorConfig(GpuOperatorSettings):
+class GpuOperatorConfig(GpuOperatorSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
@@ -144,13 +183,13 @@ class NetworkOperatorSettings(LlmdModel):
     networks: list[NadConfig] = Field(default_factory=list)
 
 
-class NetworkOperatorConfig(NetworkOperatorSettings):
+class NetworkOperatorConfig(NetworkOperatorSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
 
 
-class DraDriverConfig(LlmdModel):
+class DraDriverConfig(_Switchable):
     """NVIDIA DRA driver for GPUs (GKE DRANET path) and the COS driver installer it relies on."""
 
     enabled: bool = False
@@ -175,7 +214,7 @@ class AmdGpuOperatorSettings(LlmdModel):
     device_config: bool = Field(default=True, description="Create the DeviceConfig.")
 
 
-class AmdGpuOperatorConfig(AmdGpuOperatorSettings):
+class AmdGpuOperatorConfig(AmdGpuOperatorSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
@@ -193,7 +232,7 @@ class NfdSettings(LlmdModel):
         return _parsed(value).removeprefix("v")
 
 
-class NfdConfig(NfdSettings):
+class NfdConfig(NfdSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False

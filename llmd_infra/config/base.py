@@ -8,6 +8,7 @@ allowed values or keys.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from llmd_infra.errors import ConfigError, Problem
 
@@ -31,6 +33,33 @@ class LlmdModel(BaseModel):
         frozen=True,
         validate_default=True,
     )
+
+
+class Problems:
+    """Collects (loc, message) pairs in a model validator and raises them as one ValidationError, so
+    each lands at its own key path (a plain ``ValueError`` would name only the model)."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.errors: list[InitErrorDetails] = []
+
+    def add(self, loc: Sequence[str | int], message: str, value: Any = None) -> None:
+        self.errors.append(
+            InitErrorDetails(
+                type=PydanticCustomError("value_error", "{message}", {"message": message}),
+                loc=tuple(loc),
+                input=value,
+            )
+        )
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError.from_exception_data(self.title, self.errors)
+
+
+def alias_of(model: type[BaseModel], field: str) -> str:
+    """The config key (camelCase alias) of a field."""
+    return model.model_fields[field].alias or field
 
 
 class Autoscaling(LlmdModel):
@@ -54,6 +83,8 @@ def one_of(value: str, allowed: Sequence[str], what: str) -> str:
 
 
 _PREFIXES = ("Value error, ", "Assertion failed, ")
+REQUIRED_MISSING = "required key is missing"
+"""The message of a missing required key (the engine recognises it to name a missing stack file)."""
 
 
 def _format_loc(prefix: str, loc: Sequence[int | str]) -> str:
@@ -106,17 +137,52 @@ def _model_at(model: type[BaseModel], loc: Sequence[int | str]) -> type[BaseMode
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _allowed_keys(model: type[BaseModel]) -> list[str]:
-    return [f.alias or n for n, f in model.model_fields.items()]
+def _allowed_keys(model: type[BaseModel], snake: bool = False) -> list[str]:
+    return [n if snake else (f.alias or n) for n, f in model.model_fields.items()]
+
+
+def _field_names(model: type[BaseModel]) -> dict[str, str]:
+    """camelCase key → snake_case field name, for ``model`` and every model inside it."""
+    names: dict[str, str] = {}
+    seen: set[type[BaseModel]] = set()
+    todo: list[type[BaseModel]] = [model]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for name, info in current.model_fields.items():
+            if info.alias and info.alias != name:
+                names[info.alias] = name
+            nested = _model_at(current, [name])
+            if nested is not None:
+                todo.append(nested)
+    return names
+
+
+def _to_snake(text: str, names: dict[str, str]) -> str:
+    """Every camelCase key named in ``text`` as the snake_case field name."""
+    if not names:
+        return text
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
+    return pattern.sub(lambda m: names[m.group(1)], text)
 
 
 def problems_from_validation_error(
-    error: ValidationError, model: type[BaseModel], prefix: str
+    error: ValidationError, model: type[BaseModel], prefix: str, snake: bool = False
 ) -> list[Problem]:
-    """One :class:`Problem` per pydantic error, with the config key path and allowed values/keys."""
+    """One :class:`Problem` per pydantic error, with the key path and allowed values/keys.
+
+    ``snake``: name keys as a program author writes component args (``machine_type``), not as the
+    stack file does (``machineType``) — in paths, allowed-key lists and messages alike.
+    """
+    names = _field_names(model) if snake else {}
     problems: list[Problem] = []
     for err in error.errors(include_url=False):
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        if snake:
+            loc = [names.get(p, p) if isinstance(p, str) else p for p in loc]
         kind = err["type"]
         message = err["msg"]
         for p in _PREFIXES:
@@ -124,15 +190,17 @@ def problems_from_validation_error(
                 message = message[len(p):]
         if kind == "extra_forbidden":
             parent = _model_at(model, loc[:-1])
-            allowed = ", ".join(_allowed_keys(parent)) if parent else ""
+            allowed = ", ".join(_allowed_keys(parent, snake)) if parent else ""
             message = f"unknown key '{loc[-1]}'" + (f"; allowed keys: {allowed}" if allowed else "")
         elif kind == "missing":
-            message = "required key is missing"
+            message = REQUIRED_MISSING
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             message = f"'{err['input']}' is not allowed; allowed: {expected.replace(' or ', ', ')}"
         elif kind in ("greater_than_equal", "greater_than", "less_than_equal") or kind.endswith("_parsing"):
             message = f"{message} (got {err['input']!r})"
+        elif snake:
+            message = _to_snake(message, names)
         problems.append(Problem(path=_format_loc(prefix, loc), message=message))
     return problems
 
@@ -143,3 +211,12 @@ def validate_model(model: type[M], data: Any, prefix: str, source: str | None = 
         return model.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(problems_from_validation_error(exc, model, prefix), source) from None
+
+
+def validate_args(model: type[M], data: Any, prefix: str) -> M:
+    """:func:`validate_model` for component args: problems name keys in snake_case, as the program
+    author wrote them (``GkeCluster x:accelerator_pools[0].machine_type``)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation_error(exc, model, prefix, snake=True)) from None
