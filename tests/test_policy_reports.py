@@ -129,7 +129,9 @@ def test_sarif_validates_and_points_at_the_program(
     # The line that registered the cluster: the SDK's source position of the constructor call.
     lines = (RAW_GCP / "__main__.py").read_text().splitlines()
     assert lines[physical["region"]["startLine"] - 1] == "cluster = gcp.container.Cluster("
-    pool_results = [r for r in results if r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith("::h100")]
+    pool_results = [
+        r for r in results if r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith("::h100")
+    ]
     assert pool_results and {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in pool_results} == {
         lines.index("pool = gcp.container.NodePool(") + 1
     }
@@ -178,7 +180,7 @@ def _located(log: dict[str, Any]) -> list[tuple[str, str, int, str]]:
 
 
 def _line_of(path: Path, text: str) -> int:
-    return [i for i, line in enumerate(path.read_text().splitlines(), start=1) if line.strip() == text][0]
+    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if line.strip() == text)
 
 
 def test_sarif_of_a_ready_stack_points_at_the_key_in_its_stack_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -244,7 +246,9 @@ def test_sarif_of_a_raw_program_points_at_the_line_in_the_program_folder(
     log = json.loads(sarif.render(plan, analyze_plan(plan)))
     located = _located(log)
     assert located and {(uri, line) for _, uri, line, _ in located} == {("__main__.py", 4)}
-    assert {urn for *_, urn in located} == {"urn:pulumi:dev::pair::demo:index:Pair$gcp:container/cluster:Cluster::p-cluster"}
+    assert {urn for *_, urn in located} == {
+        "urn:pulumi:dev::pair::demo:index:Pair$gcp:container/cluster:Cluster::p-cluster"
+    }
 
 
 # --- Markdown -------------------------------------------------------------------------------------
