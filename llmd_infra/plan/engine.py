@@ -325,7 +325,7 @@ def _run_isolated(
         loop.run_until_complete(run_in_stack(program))
     except LlmdInfraError as exc:
         error: LlmdInfraError = exc
-        if isinstance(exc, ConfigError) and stack_config.origins:
+        if isinstance(exc, ConfigError) and (stack_config.path or stack_config.expected_path):
             # Name where each bad value came from (the stack file, Pulumi.yaml, --config), not only
             # the file the program assumed.
             stack_file = display_path(stack_config.path) if stack_config.path else None

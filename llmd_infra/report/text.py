@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -23,6 +24,8 @@ from llmd_infra.report.model import Analysis
 
 PLAIN_WIDTH = 100_000
 """Width of the plain rendering: wide enough that rich never wraps a line."""
+NARROW = 100
+"""Terminals narrower than this list findings one below the other instead of in a table."""
 
 
 def _label(resource: PlannedResource, flagged: set[str]) -> Text:
@@ -125,20 +128,29 @@ def render_to(console: Console, plan: Plan, analysis: Analysis) -> None:
 
     if analysis.violations or analysis.notes:
         console.print("\n[bold]Policies:[/bold]")
-        table = Table(show_header=True, header_style="bold", box=None)
-        table.add_column("Level", no_wrap=True)
-        table.add_column("Policy", no_wrap=True)
-        table.add_column("Resource", overflow="fold")
-        table.add_column("Message", overflow="fold", ratio=1)
         by_urn = {r.urn: r for r in plan.resources}
+        rows: list[tuple[Text, str, str, str]] = []
         for v in sorted(analysis.violations, key=lambda v: (v.enforcement != "mandatory", v.policy, v.urn)):
             name = by_urn[v.urn].name if v.urn in by_urn else (v.urn.rsplit("::", 1)[-1] if v.urn else "(stack)")
             style = "red" if v.enforcement == "mandatory" else "yellow"
-            table.add_row(Text(v.enforcement, style=style), v.policy, name, v.message)
+            rows.append((Text(v.enforcement, style=style), v.policy, name, v.message))
         for n in analysis.notes:
             name = by_urn[n.urn].name if n.urn in by_urn else "(stack)"
-            table.add_row(Text("info", style="blue"), n.policy, name, n.message)
-        console.print(table)
+            rows.append((Text("info", style="blue"), n.policy, name, n.message))
+        if console.width >= NARROW:
+            table = Table(show_header=True, header_style="bold", box=None)
+            table.add_column("Level", no_wrap=True)
+            table.add_column("Policy", no_wrap=True)
+            table.add_column("Resource", overflow="fold")
+            table.add_column("Message", overflow="fold", ratio=1)
+            for row in rows:
+                table.add_row(*row)
+            console.print(table)
+        else:
+            # A narrow terminal: one heading line per finding, its message wrapped below it.
+            for level, policy, name, message in rows:
+                console.print(Text.assemble(level, f"  {policy}  {name}"), overflow="fold")
+                console.print(Padding(message, (0, 0, 0, 4)), highlight=False, markup=False)
 
     lines = output_lines(plan.outputs)
     if lines:

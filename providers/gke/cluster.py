@@ -12,6 +12,7 @@ from pydantic.alias_generators import to_snake
 
 from llmd_infra import pins
 from llmd_infra.addons import CosNvidiaDriverInstaller, GatewayApiCrds, LeaderWorkerSet, NvidiaDraDriver
+from llmd_infra.addons.gateway_crds import GatewayApiCrdsArgs
 from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, LwsConfig
 from llmd_infra.config.base import LlmdModel, alias_of, validate_args
 from llmd_infra.config.gke import GkeClusterConfig
@@ -135,7 +136,7 @@ def config_from_args(
 
 def args_from_settings(settings: StackSettings) -> GkeClusterArgs:
     """The component args equivalent to a validated stack configuration."""
-    data = settings.cluster.model_dump(exclude_none=True, exclude={"provider", "name"})
+    data = settings.cluster.model_dump(exclude_unset=True, exclude_none=True, exclude={"provider", "name"})
     data["cluster_name"] = settings.cluster.name
     addons = settings.addons
     unused = [
@@ -390,10 +391,8 @@ class GkeCluster(pulumi.ComponentResource):
                 {
                     "platform": "gke",
                     "cluster_version": config.kubernetes_version or "",
-                    "gateway_api_version": gateway.gateway_api_version,
-                    "gaie_version": gateway.gaie_version,
-                    "install_gateway_api": gateway.install_gateway_api,
-                    "install_inference_extension": gateway.install_inference_extension,
+                    # What was set, no more: the component refuses a version of a bundle it does not install.
+                    **cast(GatewayApiCrdsArgs, gateway.model_dump(exclude_unset=True, exclude={"enabled"})),
                     "protect": protect,
                 },
                 addon_opts,
