@@ -177,7 +177,7 @@ def _run_preview(args: argparse.Namespace) -> int:
     return EXIT_MANDATORY if analysis.mandatory else EXIT_OK
 
 
-# --- requirements, stacks -------------------------------------------------------------------------
+# --- requirements, policies, stacks -----------------------------------------------------------
 
 
 def requirements_markdown() -> str:
@@ -236,6 +236,42 @@ def _run_requirements(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_policies(sub: Any) -> argparse.ArgumentParser:
+    policies: argparse.ArgumentParser = sub.add_parser(
+        "policies", help="list every policy of the pack: providers, enforcement, anchors"
+    )
+    policies.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    return policies
+
+
+def _run_policies(args: argparse.Namespace) -> int:
+    from llmd_infra.policy import listing
+
+    out, _ = consoles()
+    if args.format == "markdown":
+        out.file.write(listing.render_markdown())
+        return EXIT_OK
+    if args.format == "json":
+        out.file.write(listing.render_json())
+        return EXIT_OK
+    from rich.table import Table
+
+    table = Table(title="llmd-infra policy pack", show_lines=False)
+    for column in ("Id", "Providers", "Enforcement", "What it checks", "Anchors", "Requirement"):
+        table.add_column(column, overflow="fold")
+    for item in listing.entries():
+        table.add_row(
+            item["id"],
+            ", ".join(item["providers"]),
+            item["enforcement"] + (" (preview only)" if item["harnessOnly"] else ""),
+            item["checks"],
+            ", ".join(item["anchors"]),
+            item["requirement"] or "",
+        )
+    out.print(table)
+    return EXIT_OK
+
+
 def _add_stacks(sub: Any) -> argparse.ArgumentParser:
     stacks: argparse.ArgumentParser = sub.add_parser("stacks", help="list the ready stacks of the project")
     stacks.add_argument("--project-dir", metavar="DIR")
@@ -263,6 +299,7 @@ class _Builtin:
 COMMANDS: list[Command | str] = [
     _Builtin(_add_preview, _run_preview),
     _Builtin(_add_requirements, _run_requirements),
+    _Builtin(_add_policies, _run_policies),
     _Builtin(_add_stacks, _run_stacks),
     # One line per further subcommand: a module path (imported when the parser is built) exposing
     # add_parser(subparsers) and run(args) -> int, e.g. "llmd_infra.nodecheck.cli".

@@ -57,18 +57,15 @@ GAIE = Pin(
     ),
 )
 
-GKE_MANAGED_GATEWAY_CRDS_SINCE = "1.34.0-gke.1626000"
-"""GKE installs the GA Gateway API and GAIE CRDs itself from this version on (llm-d
-docs/infrastructure/gateway/install-crds.md and the GKE provider page)."""
-
 # --- NVIDIA ------------------------------------------------------------------------------------------
 NVIDIA_HELM_REPO = "https://helm.ngc.nvidia.com/nvidia"
 
 GPU_OPERATOR = Pin(
     name="gpu-operator",
-    # Newest GPU Operator tag (NVIDIA/gpu-operator v26.7.0, 2026-08-20; accelerator-catalog.md §7). Its
-    # default driver is 595.91.07, which llm-d's CUDA 12.9.1 images cannot use (driver < 580), so
-    # NVIDIA_DRIVER below is always set explicitly when the operator installs the driver.
+    # Newest GPU Operator tag (NVIDIA/gpu-operator v26.7.0, 2026-08-20;
+    # https://github.com/NVIDIA/gpu-operator/releases). Its default driver is 595.91.07, which llm-d's
+    # CUDA 12.9.1 images cannot use (driver < 580), so NVIDIA_DRIVER below is always set explicitly
+    # when the operator installs the driver.
     version="v26.7.0",
     source="NVIDIA/gpu-operator tag v26.7.0 (10ee5b3, 2026-08-20), deployments/gpu-operator/values.yaml",
     chart="gpu-operator",
@@ -103,9 +100,10 @@ GPU_OPERATOR_OLM = Pin(
 
 NETWORK_OPERATOR = Pin(
     name="network-operator",
-    # Newest GA Network Operator (Mellanox/network-operator v26.4.1, 2026-07-24; accelerator-catalog.md
-    # §7); the NicClusterPolicy CRD in /work/shared/crds is from the same tag. llm-d's AKS helmfile
-    # still pins v25.7.0 (llmd-providers.md §11).
+    # Newest GA Network Operator (Mellanox/network-operator v26.4.1, 2026-07-24,
+    # https://github.com/Mellanox/network-operator/releases); the NicClusterPolicy CRD the tests validate
+    # against is from the same tag. llm-d's AKS helmfile still pins v25.7.0
+    # (https://github.com/llm-d/llm-d/tree/main/docs/infrastructure/providers/aks).
     version="v26.4.1",
     source="Mellanox/network-operator tag v26.4.1 (85afd6d, 2026-07-24)",
     chart="network-operator",
@@ -115,7 +113,7 @@ NETWORK_OPERATOR = Pin(
 
 DOCA_DRIVER = Pin(
     name="doca-driver",
-    # llm-d docs/infrastructure/providers/aks nic-cluster-policy.yaml (llmd-providers.md §11).
+    # llm-d docs/infrastructure/providers/aks nic-cluster-policy.yaml (https://github.com/llm-d/llm-d/tree/main/docs/infrastructure/providers/aks).
     version="doca3.1.0-25.07-0.9.7.0-0",
     source="llm-d docs/infrastructure/providers/aks/nic-cluster-policy.yaml @7ffda12",
     chart="doca-driver",
@@ -157,8 +155,8 @@ COS_DRIVER_INSTALLER = Pin(
 # --- Node Feature Discovery ----------------------------------------------------------------------------
 NFD = Pin(
     name="node-feature-discovery",
-    # The NFD the GPU Operator v26.7.0 bundles as a subchart; the NFD CRDs in /work/shared/crds are
-    # from the same tag (kubernetes-sigs/node-feature-discovery v0.19.0, 45d276e, 2026-07-10).
+    # The NFD the GPU Operator v26.7.0 bundles as a subchart; the NFD CRDs the tests validate
+    # against are from the same tag (kubernetes-sigs/node-feature-discovery v0.19.0, 45d276e, 2026-07-10).
     version="0.19.0",
     source="kubernetes-sigs/node-feature-discovery v0.19.0; NVIDIA/gpu-operator v26.7.0 Chart.yaml",
     chart="oci://registry.k8s.io/nfd/charts/node-feature-discovery",
@@ -177,8 +175,9 @@ NFD_OLM = Pin(
 # --- AMD -----------------------------------------------------------------------------------------------
 AMD_GPU_OPERATOR = Pin(
     name="amd-gpu-operator",
-    # Newest ROCm/gpu-operator tag (v1.5.1, 2026-07-21; accelerator-catalog.md §6); the DeviceConfig CRD
-    # in /work/shared/crds is from the same tag. README: rocm/gpu-operator-charts into kube-amd-gpu.
+    # Newest ROCm/gpu-operator tag (v1.5.1, 2026-07-21; https://github.com/ROCm/gpu-operator/releases);
+    # the DeviceConfig CRD the tests validate against is from the same tag. README:
+    # rocm/gpu-operator-charts into kube-amd-gpu.
     version="v1.5.1",
     source="ROCm/gpu-operator tag v1.5.1 (858cf25, 2026-07-21), README.md",
     chart="gpu-operator-charts",

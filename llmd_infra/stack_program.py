@@ -1,8 +1,8 @@
 """The program behind ``stacks/``: validate the stack config, build the provider's cluster, export.
 
 All validation happens before the first resource is registered: a bad stack file creates nothing.
-The provider package is imported only once its name is known, so a DOKS stack never imports
-``pulumi_gcp``.
+The provider's room is imported only once its name is known, so a stack imports only its own
+provider's cloud SDK.
 """
 
 from __future__ import annotations

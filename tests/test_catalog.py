@@ -10,30 +10,30 @@ import pytest
 from llmd_infra import catalog
 from llmd_infra.catalog import (
     ACCELERATOR_FAMILIES,
-    AWS_INSTANCE_TYPES,
-    DOKS_SIZES,
-    GKE_MACHINE_TYPES,
-    GKE_RDMA_MACHINE_TYPES,
     Arch,
     MachineShape,
     RdmaKind,
     SupportStatus,
     Vendor,
     accelerator_family,
-    accelerator_offered_on,
-    aws_instance_type,
-    doks_size,
-    gke_machine_type,
-    gke_rdma_nic_count,
     known_names,
     machine_shape,
     support_status,
+)
+from llmd_infra.providers.doks.catalog import DOKS_SIZES, doks_size
+from llmd_infra.providers.gke.catalog import (
+    GKE_MACHINE_TYPES,
+    GKE_RDMA_MACHINE_TYPES,
+    accelerator_offered_on,
+    gke_machine_type,
+    gke_rdma_nic_count,
     tpu_is_multi_host,
     tpu_topology_chips,
     tpu_topology_hosts,
     tpu_topology_valid,
     tpu_valid_topologies,
 )
+from llmd_infra.providers.openshift.catalog import AWS_INSTANCE_TYPES, aws_instance_type
 from llmd_infra.requirements import ACCELERATOR_SUPPORTED, REQUIREMENTS
 from llmd_infra.versions import Version
 
@@ -378,9 +378,9 @@ def test_x86_cores_are_half_the_vcpus_and_arm_cores_unknown_on_gke() -> None:
 def test_lookups_and_known_names() -> None:
     assert machine_shape("gke", "a4-highgpu-8g") is GKE_MACHINE_TYPES["a4-highgpu-8g"]
     assert machine_shape("doks", "GPU-H100X1-80GB") is DOKS_SIZES["gpu-h100x1-80gb"]
-    assert machine_shape("aws", "p5e.48xlarge") is AWS_INSTANCE_TYPES["p5e.48xlarge"]
+    assert machine_shape("openshift", "p5e.48xlarge") is AWS_INSTANCE_TYPES["p5e.48xlarge"]
     assert machine_shape("gke", "nope") is None
-    assert known_names("aws") == sorted(AWS_INSTANCE_TYPES)
+    assert known_names("openshift") == sorted(AWS_INSTANCE_TYPES)
     assert "gpu-l40sx1-48gb" in known_names("doks")
     assert "ct5lp-hightpu-4t" in known_names("gke")
 
@@ -399,13 +399,17 @@ def test_section_1a_1b_2_are_covered() -> None:
     assert set(GKE_MACHINE_TYPES) == expected
 
 
-_CATALOG_DIR = Path(catalog.__file__).parent
-_FACT_MODULES = ("accelerators.py", "gcp.py", "digitalocean.py", "aws.py", "__init__.py")
+_REPO = Path(__file__).resolve().parents[1]
+_FACT_MODULES = (
+    "llmd_infra/catalog/accelerators.py",
+    "llmd_infra/catalog/__init__.py",
+    *(f"providers/{name}/catalog.py" for name in ("gke", "doks", "openshift")),
+)
 
 
 def test_catalog_writes_no_requirement_threshold() -> None:
-    """The catalog holds facts; thresholds live once, in requirements.py."""
-    sources = {name: (_CATALOG_DIR / name).read_text(encoding="utf-8") for name in _FACT_MODULES}
+    """The catalogs hold facts; thresholds live once, in requirements.py."""
+    sources = {name: (_REPO / name).read_text(encoding="utf-8") for name in _FACT_MODULES}
     for requirement in REQUIREMENTS:
         for bound in (requirement.minimum, requirement.maximum):
             if bound is None:

@@ -71,12 +71,11 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_protect_defaults() -> None:
-    gke = SimpleNamespace(provider="gke")
+    gke = SimpleNamespace(provider="gke", disposable=False)
     settings = StackSettings.model_construct(cluster=gke, protect=None)
     assert settings.protect_for("gke-a3-ultra") is True
     assert settings.protect_for("gke-l4-dev") is False
-    assert StackSettings.model_construct(cluster=SimpleNamespace(provider="minikube"), protect=None).protect_for(
-        "local"
-    ) is False
+    local = SimpleNamespace(provider="minikube", disposable=True)
+    assert StackSettings.model_construct(cluster=local, protect=None).protect_for("local") is False
     assert StackSettings.model_construct(cluster=gke, protect=False).protect_for("prod") is False
     assert StackSettings.model_construct(cluster=gke, protect=True).protect_for("x-dev") is True

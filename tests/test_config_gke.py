@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from llmd_infra.config.gke import GkeClusterConfig, meets_version_floors, version_at_least
 from llmd_infra.config.stack import settings_from_values
 from llmd_infra.errors import ConfigError
+from llmd_infra.providers.gke.config import GkeClusterConfig, meets_version_floors, version_at_least
 
 BASE: dict[str, Any] = {
     "provider": "gke",

@@ -441,27 +441,3 @@ def test_readme_commands_match_the_project() -> None:
         f"gcloud container clusters resize {cfg['name']} --node-pool {cfg['acceleratorPools'][0]['name']} "
         f"--num-nodes 0 --location {cfg['region']}\n"
     ) in readme
-
-
-# --- policy pack, imports -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("stack", STACKS)
-def test_zero_mandatory_policy_violations(stack: str) -> None:
-    analyze = pytest.importorskip("llmd_infra.plan.analyze")
-    analysis = analyze.analyze_plan(plan(stack))
-    assert [(v.policy, v.urn, v.message) for v in analysis.mandatory] == []
-
-
-def test_imports_stay_lazy() -> None:
-    code = (
-        "import sys; import llmd_infra.providers.gke; "
-        "bad = [m for m in ('pulumi_digitalocean', 'pulumi_aws', 'pulumi_command') if m in sys.modules]; "
-        "import importlib; sys.exit(1 if bad else 0)"
-    )
-    assert subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False).returncode == 0
-    core = (
-        "import sys; import llmd_infra.config.stack, llmd_infra.config.gke, llmd_infra.contract, "
-        "llmd_infra.stack_program; sys.exit(1 if 'pulumi_gcp' in sys.modules else 0)"
-    )
-    assert subprocess.run([sys.executable, "-c", core], cwd=REPO, check=False).returncode == 0

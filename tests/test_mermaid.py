@@ -56,3 +56,13 @@ def test_the_parser_rejects_a_broken_diagram(tmp_path: Path) -> None:
     result = _parse([broken])
     assert result.returncode == 1
     assert result.stdout.startswith(f"ERROR {broken} Parse error")
+
+
+def test_the_architecture_diagram_parses(tmp_path: Path) -> None:
+    diagrams = _diagrams((REPO / "docs" / "architecture.md").read_text(encoding="utf-8"))
+    assert len(diagrams) == 1
+    path = tmp_path / "architecture.mmd"
+    path.write_text(diagrams[0])
+    result = _parse([path])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [f"OK {path} flowchart-v2"]

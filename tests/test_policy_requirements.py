@@ -14,7 +14,8 @@ import pytest
 from llmd_infra.plan.analyze import analyze_plan
 from llmd_infra.plan.engine import run_callable
 from llmd_infra.policy import requirements as req
-from llmd_infra.policy.common import GKE_NODE_POOL, Resource
+from llmd_infra.policy.common import Resource
+from llmd_infra.providers.gke.resources import GKE_NODE_POOL
 
 GKE = gcp.container
 REQUIREMENT_IDS = {

@@ -63,8 +63,8 @@ class AmdGpuOperator(pulumi.ComponentResource):
     ``crds.enabled``), the operator (``helm.v3.Release`` of ``gpu-operator-charts`` into
     ``kube-amd-gpu``; not awaited, its DaemonSets run on GPU nodes) and a ``DeviceConfig``
     (``amd.com/v1alpha1``) that advertises ``amd.com/gpu``. Newer charts can install a default
-    DeviceConfig themselves (accelerator-catalog.md §6; the value that controls it could not be
-    verified offline): keep exactly one selecting the GPU nodes — set ``device_config: false`` to rely
+    DeviceConfig themselves (ROCm/gpu-operator helm-charts values; the value that controls it could
+    not be verified offline): keep exactly one selecting the GPU nodes — set ``device_config: false`` to rely
     on the chart's, or disable the chart's.
     """
 

@@ -11,7 +11,8 @@ from pydantic import field_validator
 
 from llmd_infra import pins
 from llmd_infra.addons._common import TYPE_PREFIX, caller_dependencies, child_opts, validate_args
-from llmd_infra.config.addons import PLATFORMS, GatewayApiCrdsSettings, Platform
+from llmd_infra.config.addons import GatewayApiCrdsSettings, Platform
+from llmd_infra.config.platform import platform_profile
 from llmd_infra.versions import VersionError, parse_version
 
 _GKE_BUILD = re.compile(r"-gke\.(\d+)")
@@ -29,10 +30,10 @@ class GatewayApiCrdsArgs(TypedDict, total=False):
     install_inference_extension: pulumi.Input[bool]
     """Install the GAIE CRDs (default true; standalone-mode guides need them too)."""
     platform: pulumi.Input[str]
-    """``gke`` | ``doks`` | ``openshift`` | ``aks`` | ``minikube`` | ``generic`` (default)."""
+    """A provider of the registry, ``aks`` or ``generic`` (default)."""
     cluster_version: pulumi.Input[str]
-    """The cluster's Kubernetes version as the provider writes it (e.g. ``1.34.1-gke.1829001``). On GKE
-    at or after ``pins.GKE_MANAGED_GATEWAY_CRDS_SINCE`` GKE installs these CRDs and nothing is created."""
+    """The cluster's Kubernetes version as the provider writes it. Where the platform's profile says that
+    version installs these CRDs itself (GKE from ``1.34.0-gke.1626000``), nothing is created."""
     protect: bool
     """Pulumi ``protect`` on the CRD bundles (default true): deleting a CRD deletes every object of its
     kind (HTTPRoutes, InferencePools), so removing the bundles must be a conscious step."""
@@ -54,20 +55,6 @@ class _GatewayInput(GatewayApiCrdsSettings):
         return value
 
 
-def gke_manages_gateway_crds(cluster_version: str) -> bool:
-    """True when a GKE version installs the GA Gateway API and GAIE CRDs itself."""
-    if not cluster_version:
-        return False
-    threshold = pins.GKE_MANAGED_GATEWAY_CRDS_SINCE
-
-    def key(text: str) -> tuple[int, int, int, int]:
-        v = parse_version(text)
-        build = _GKE_BUILD.search(text)
-        return (v.major, v.minor, v.patch, int(build.group(1)) if build else 0)
-
-    return key(cluster_version) >= key(threshold)
-
-
 class GatewayApiCrds(pulumi.ComponentResource):
     """The two CRD bundles llm-d installs with ``kubectl apply -f <release URL>``.
 
@@ -77,7 +64,8 @@ class GatewayApiCrds(pulumi.ComponentResource):
     vendored because it cannot be fetched and verified offline. Under the offline plan engine a v2
     ConfigFile is a remote component with no children, so tests assert the URL, not the CRDs.
 
-    Skipped (no children) on GKE from ``1.34.0-gke.1626000``, where GKE installs both bundles.
+    Skipped (no children) where the platform installs both bundles itself (its
+    :class:`~llmd_infra.config.platform.PlatformProfile`; GKE from ``1.34.0-gke.1626000``).
 
     The CRDs own user objects (Gateways, HTTPRoutes, InferencePools), so both bundles are
     ``retain_on_delete``: when they leave the program — e.g. a GKE upgrade past the version above
@@ -95,7 +83,7 @@ class GatewayApiCrds(pulumi.ComponentResource):
         cfg = validate_args(_GatewayInput, dict(args), "GatewayApiCrds", name)
         super().__init__(f"{TYPE_PREFIX}GatewayApiCrds", name, cfg.model_dump(by_alias=True), opts)
         deps = caller_dependencies(opts)
-        skipped = cfg.platform == "gke" and gke_manages_gateway_crds(cfg.cluster_version)
+        skipped = bool(cfg.cluster_version) and platform_profile(cfg.platform).manages_gateway_crds(cfg.cluster_version)
         self.gateway_api: k8s.yaml.v2.ConfigFile | None = None
         self.inference_extension: k8s.yaml.v2.ConfigFile | None = None
         if not skipped and cfg.install_gateway_api:
@@ -123,4 +111,4 @@ class GatewayApiCrds(pulumi.ComponentResource):
         )
 
 
-__all__ = ["PLATFORMS", "GatewayApiCrds", "GatewayApiCrdsArgs", "gke_manages_gateway_crds"]
+__all__ = ["GatewayApiCrds", "GatewayApiCrdsArgs"]

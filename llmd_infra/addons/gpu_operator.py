@@ -18,34 +18,16 @@ from llmd_infra.addons._common import (
 )
 from llmd_infra.addons.olm import olm_operator
 from llmd_infra.config.addons import GpuOperatorSettings
-
-GKE_NVIDIA_HOME = "/home/kubernetes/bin/nvidia"
-"""Where GKE's driver installer puts the driver (NVIDIA cloud-native-docs gpu-operator/google-gke.rst)."""
+from llmd_infra.config.platform import platform_profile
 
 CLUSTER_POLICY_NAME = "gpu-cluster-policy"
-
-# Which parts the platform already manages: (driver, toolkit) defaults.
-_PLATFORM_DEFAULTS: dict[str, tuple[bool, bool]] = {
-    # GKE installs the driver (gpu-driver-version=default/latest, or the COS installer).
-    "gke": (False, True),
-    # DOKS installs driver, toolkit and device plugin; llm-d's verify script installs the operator with
-    # driver.enabled=false, toolkit.enabled=false (docs/infrastructure/providers/digitalocean).
-    "doks": (False, False),
-    # minikube --gpus all uses the host driver and nvidia-ctk-configured runtime (llm-d CI recipe).
-    "minikube": (False, False),
-    # AKS node pools created with --gpu-driver none: operator driver with RDMA (llm-d AKS helmfile).
-    "aks": (True, True),
-    "openshift": (True, True),
-    "generic": (True, True),
-}
-
 
 class NvidiaGpuOperatorArgs(TypedDict, total=False):
     """Arguments of :class:`NvidiaGpuOperator`."""
 
     platform: pulumi.Input[str]
-    """``gke`` | ``doks`` | ``openshift`` | ``aks`` | ``minikube`` | ``generic`` (default). Decides the
-    install method (OLM on OpenShift), container runtime (CRI-O on OpenShift) and driver/toolkit defaults."""
+    """A provider of the registry, ``aks`` or ``generic`` (default). Its platform profile decides the
+    install method (OLM on OpenShift, with CRI-O) and the driver/toolkit defaults."""
     version: pulumi.Input[str]
     """gpu-operator chart version (Helm path); defaults to ``llmd_infra.pins.GPU_OPERATOR``."""
     olm_channel: pulumi.Input[str]
@@ -99,13 +81,13 @@ class NvidiaGpuOperator(pulumi.ComponentResource):
         cfg = validate_args(_GpuInput, dict(args), "NvidiaGpuOperator", name)
         super().__init__(f"{TYPE_PREFIX}NvidiaGpuOperator", name, cfg.model_dump(by_alias=True), opts)
         deps = caller_dependencies(opts)
-        driver_default, toolkit_default = _PLATFORM_DEFAULTS[cfg.platform]
-        driver = driver_default if cfg.driver_enabled is None else cfg.driver_enabled
-        toolkit = toolkit_default if cfg.toolkit_enabled is None else cfg.toolkit_enabled
+        profile = platform_profile(cfg.platform)
+        driver = profile.gpu_driver_by_operator if cfg.driver_enabled is None else cfg.driver_enabled
+        toolkit = profile.gpu_toolkit_by_operator if cfg.toolkit_enabled is None else cfg.toolkit_enabled
         self.release: k8s.helm.v3.Release | None = None
         self.cluster_policy: k8s.apiextensions.CustomResource | None = None
 
-        if cfg.platform == "openshift":
+        if profile.operators_via_olm:
             ns_name = pins.GPU_OPERATOR_OLM.namespace
             olm = olm_operator(
                 name,
@@ -162,7 +144,7 @@ def _driver_block(cfg: GpuOperatorSettings, driver: bool) -> dict[str, Any]:
 
 
 def helm_values(cfg: GpuOperatorSettings, driver: bool, toolkit: bool) -> dict[str, Any]:
-    """Values of the gpu-operator chart for a non-OpenShift platform."""
+    """Values of the gpu-operator chart (the Helm path)."""
     values: dict[str, Any] = {
         "operator": {"defaultRuntime": "containerd"},
         "driver": _driver_block(cfg, driver),
@@ -170,16 +152,15 @@ def helm_values(cfg: GpuOperatorSettings, driver: bool, toolkit: bool) -> dict[s
         "nfd": {"enabled": cfg.nfd_enabled},
         "cdi": {"enabled": cfg.cdi_enabled},
     }
-    if cfg.platform == "gke":
-        # NVIDIA cloud-native-docs gpu-operator/google-gke.rst: driver and toolkit live under
-        # /home/kubernetes/bin/nvidia; CDI on and default.
-        values["hostPaths"] = {"driverInstallDir": GKE_NVIDIA_HOME}
-        values["toolkit"]["installDir"] = GKE_NVIDIA_HOME
+    profile = platform_profile(cfg.platform)
+    if profile.nvidia_install_dir:
+        # The platform's driver lives elsewhere (GKE: NVIDIA cloud-native-docs
+        # gpu-operator/google-gke.rst); the toolkit goes beside it, CDI on and default.
+        values["hostPaths"] = {"driverInstallDir": profile.nvidia_install_dir}
+        values["toolkit"]["installDir"] = profile.nvidia_install_dir
         values["cdi"]["default"] = cfg.cdi_enabled
-    if cfg.platform == "aks":
-        # llm-d AKS helmfile (gpu-operator v25.3.4): features llm-d does not use are off.
-        for component in ("migManager", "vgpuDeviceManager", "vfioManager", "sandboxDevicePlugin"):
-            values[component] = {"enabled": False}
+    for component in profile.gpu_operator_components_off:
+        values[component] = {"enabled": False}
     return values
 
 

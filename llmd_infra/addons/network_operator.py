@@ -79,7 +79,7 @@ def rdma_shared_device_plugin_config(cfg: NetworkOperatorSettings) -> str:
 
 
 def nic_cluster_policy_spec(cfg: NetworkOperatorSettings) -> dict[str, Any]:
-    """NicClusterPolicy spec after llm-d's AKS ``nic-cluster-policy.yaml`` (llmd-providers.md §11)."""
+    """NicClusterPolicy spec after llm-d's AKS ``nic-cluster-policy.yaml`` (https://github.com/llm-d/llm-d/tree/main/docs/infrastructure/providers/aks)."""
     spec: dict[str, Any] = {
         "rdmaSharedDevicePlugin": {
             "image": pins.RDMA_SHARED_DEVICE_PLUGIN.chart,

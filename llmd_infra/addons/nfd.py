@@ -18,6 +18,7 @@ from llmd_infra.addons._common import (
 )
 from llmd_infra.addons.olm import olm_operator
 from llmd_infra.config.addons import NfdSettings
+from llmd_infra.config.platform import platform_profile
 
 # rh-aiservices-bu/ocp-gpu-setup crs/ @a66cafb: PCI classes 0200 (network), 03 (display), 12 (accelerator),
 # labelled by vendor — what the GPU and Network Operators select on.
@@ -50,7 +51,8 @@ class NodeFeatureDiscoveryArgs(TypedDict, total=False):
     version: pulumi.Input[str]
     """NFD chart version (``oci://registry.k8s.io/nfd/charts/node-feature-discovery``); default ``pins.NFD``."""
     platform: pulumi.Input[str]
-    """``openshift`` installs the Red Hat NFD operator through OLM; anything else the upstream chart."""
+    """Where NFD runs: a platform whose operators come from OLM (OpenShift) gets the Red Hat NFD operator;
+    any other the upstream chart."""
 
 
 class NodeFeatureDiscovery(pulumi.ComponentResource):
@@ -73,7 +75,7 @@ class NodeFeatureDiscovery(pulumi.ComponentResource):
         deps = caller_dependencies(opts)
         self.release: k8s.helm.v3.Release | None = None
         self.instance: k8s.apiextensions.CustomResource | None = None
-        if cfg.platform == "openshift":
+        if platform_profile(cfg.platform).operators_via_olm:
             ns_name = pins.NFD_OLM.namespace
             olm = olm_operator(
                 name,

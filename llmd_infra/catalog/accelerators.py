@@ -8,7 +8,7 @@ generation whatever their form factor. Consequences worth knowing:
 
 * L40S, RTX 4000 Ada and RTX 6000 Ada share L4's Ada Lovelace rank, so they are supported — and
   llm-d's own DOKS guide tests exactly these ("NVIDIA H100, NVIDIA RTX 6000 Ada, NVIDIA RTX 4000
-  Ada, NVIDIA L40S"; ``llmd-providers.md`` §7).
+  Ada, NVIDIA L40S"; https://github.com/llm-d/llm-d/tree/main/docs/infrastructure/providers/digitalocean).
 * A10/A10G share A100's Ampere rank; MI210 and MI250 share MI250X's CDNA2 rank; TPU v5p shares
   TPU v5e's v5 rank. All are therefore supported by the rule.
 
@@ -16,9 +16,11 @@ The support status is *derived* (:func:`support_status`), never written per row:
 family named by ``ACCELERATOR_SUPPORTED.values`` for a vendor (parsed through
 :func:`accelerator_family`) sets that vendor's floor rank.
 
-Sources: ``accelerator-catalog.md`` (cited per row by its section and source letters) for GKE
-accelerator strings, TPU labels and AMD architectures. Architecture names of NVIDIA families are
-NVIDIA's public product naming; the reference does not restate them, and rows say so.
+Sources, cited per row: GoogleCloudPlatform/cluster-toolkit ``modules/internal/gpu-definition/main.tf``
+for GKE accelerator strings; the GKE TPU docs and AI-Hypercomputer/xpk
+``src/xpk/core/system_characteristics.py`` for TPU labels; the ROCm documentation for AMD
+architectures; the cloud's machine/size pages where a family is offered. Architecture names of
+NVIDIA families are NVIDIA's public product naming (https://www.nvidia.com/en-us/data-center/).
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ import re
 from llmd_infra.catalog.types import AcceleratorFamily, SupportStatus, Vendor
 from llmd_infra.requirements import ACCELERATOR_SUPPORTED
 
-_NV_ARCH = "architecture: NVIDIA product naming (not restated in accelerator-catalog.md)"
-_GKE_STRINGS = "GKE accelerator strings: accelerator-catalog.md §1a/§1b [D] cluster-toolkit gpu-definition"
+_NV_ARCH = "architecture: NVIDIA product naming (https://www.nvidia.com/en-us/data-center/)"
+_GKE_STRINGS = "GKE accelerator strings: GoogleCloudPlatform/cluster-toolkit modules/internal/gpu-definition/main.tf"
+_GCP_GPUS = "https://cloud.google.com/compute/docs/gpus"
+_DO_GPUS = "https://docs.digitalocean.com/products/droplets/concepts/gpu-droplets/"
+_AWS_TYPES = "https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html"
+_LLMD_DOKS = "tested by llm-d's DOKS guide (https://github.com/llm-d/llm-d/tree/main/docs/infrastructure/providers/digitalocean)"
 _SEED = "named by llm-d's infrastructure prerequisites"
 _NVLINK = ("NVLink",)
 _IF = ("Infinity Fabric",)
@@ -146,10 +152,9 @@ _NVIDIA: tuple[AcceleratorFamily, ...] = (
         5,
         "Ampere",
         _NVLINK,
-        f"{_SEED}; {_NV_ARCH}; {_GKE_STRINGS}; AWS p4d/p4de accelerator-catalog.md §5a [AWS]",
+        f"{_SEED}; {_NV_ARCH}; {_GKE_STRINGS}; AWS accelerated instances {_AWS_TYPES}",
         ("A100 40GB", "A100 80GB", "A100-40GB", "A100-80GB", "nvidia-tesla-a100", "nvidia-a100-80gb"),
-        note="40 GB and 80 GB parts are one family. GKE: nvidia-tesla-a100 = 40 GB (a2-highgpu/megagpu), "
-        "nvidia-a100-80gb = 80 GB (a2-ultragpu).",
+        note="40 GB and 80 GB parts are one family. GKE: nvidia-tesla-a100 = 40 GB, nvidia-a100-80gb = 80 GB.",
     ),
     _nv("L4", 6, "Ada Lovelace", (), f"{_SEED}; {_NV_ARCH}; {_GKE_STRINGS}", ("nvidia-l4", "L4 24GB")),
     _nv(
@@ -157,27 +162,27 @@ _NVIDIA: tuple[AcceleratorFamily, ...] = (
         6,
         "Ada Lovelace",
         (),
-        f"{_NV_ARCH}; DOKS gpu-l40sx1-48gb and AWS g6e accelerator-catalog.md §4a [DO-F], §5a [AWS]",
+        f"{_NV_ARCH}; DigitalOcean GPU Droplets {_DO_GPUS}; AWS {_AWS_TYPES}",
         ("L40S 48GB",),
-        note="Shares L4's Ada generation; tested by llm-d's DOKS guide (llmd-providers.md §7).",
+        note=f"Shares L4's Ada generation; {_LLMD_DOKS}.",
     ),
     _nv(
         "RTX 4000 Ada",
         6,
         "Ada Lovelace",
         (),
-        f"{_NV_ARCH}; DOKS gpu-4000adax1-20gb accelerator-catalog.md §4a [DO-F]",
+        f"{_NV_ARCH}; DigitalOcean GPU Droplets {_DO_GPUS}",
         ("RTX 4000 Ada Generation", "RTX 4000 Ada 20GB", "RTX4000 Ada"),
-        note="Shares L4's Ada generation; tested by llm-d's DOKS guide (llmd-providers.md §7).",
+        note=f"Shares L4's Ada generation; {_LLMD_DOKS}.",
     ),
     _nv(
         "RTX 6000 Ada",
         6,
         "Ada Lovelace",
         (),
-        f"{_NV_ARCH}; DOKS gpu-6000adax1-48gb accelerator-catalog.md §4a [DO-F]",
+        f"{_NV_ARCH}; DigitalOcean GPU Droplets {_DO_GPUS}",
         ("RTX 6000 Ada Generation", "RTX 6000 Ada 48GB", "RTX6000 Ada"),
-        note="Shares L4's Ada generation; tested by llm-d's DOKS guide (llmd-providers.md §7).",
+        note=f"Shares L4's Ada generation; {_LLMD_DOKS}.",
     ),
     _nv(
         "H100",
@@ -186,7 +191,7 @@ _NVIDIA: tuple[AcceleratorFamily, ...] = (
         _NVLINK,
         f"{_SEED}; {_NV_ARCH}; {_GKE_STRINGS}",
         ("H100 80GB", "H100-80GB", "H100 Mega", "nvidia-h100-80gb", "nvidia-h100-mega-80gb"),
-        note="nvidia-h100-mega-80gb is the a3-megagpu-8g (TCPXO) string; same H100 family.",
+        note="nvidia-h100-mega-80gb is the A3 Mega (TCPXO) string; same H100 family.",
     ),
     _nv(
         "H200",
@@ -202,7 +207,7 @@ _NVIDIA: tuple[AcceleratorFamily, ...] = (
         8,
         "Blackwell",
         _NVLINK,
-        f"{_NV_ARCH}; {_GKE_STRINGS} (a4x-highgpu-4g, accelerator-catalog.md §1a [A, C, D, E])",
+        f"{_NV_ARCH}; {_GKE_STRINGS} (A4X); {_GCP_GPUS}",
         ("GB200 NVL72", "nvidia-gb200"),
         note="B200 GPUs paired with Grace (Arm) CPUs over NVLink-C2C; NVL72 NVLink domain.",
     ),
@@ -211,38 +216,38 @@ _NVIDIA: tuple[AcceleratorFamily, ...] = (
         8,
         "Blackwell",
         (),
-        f"{_NV_ARCH}; {_GKE_STRINGS} (g4-standard-*)",
+        f"{_NV_ARCH}; {_GKE_STRINGS} (G4); {_GCP_GPUS}",
         ("RTX PRO 6000 Blackwell", "RTX PRO 6000 Blackwell Server Edition", "nvidia-rtx-pro-6000"),
-        note="GPU interconnect on G4 unknown in the reference (no GPUDirect).",
+        note="GPU interconnect on G4 not published (no GPUDirect).",
     ),
     _nv(
-        "B300", 9, "Blackwell Ultra", _NVLINK, f"{_NV_ARCH}; AWS p6-b300 accelerator-catalog.md §5a [AWS]", ()
+        "B300", 9, "Blackwell Ultra", _NVLINK, f"{_NV_ARCH}; AWS P6 instances {_AWS_TYPES}", ()
     ),
     _nv(
         "GB300",
         9,
         "Blackwell Ultra",
         _NVLINK,
-        f"{_NV_ARCH}; {_GKE_STRINGS} (a4x-maxgpu-4g-metal, accelerator-catalog.md §1a [A, D])",
+        f"{_NV_ARCH}; {_GKE_STRINGS} (A4X Max); {_GCP_GPUS}",
         ("GB300 NVL72", "nvidia-gb300"),
     ),
 )
 
 # AMD ranks: 1 CDNA, 2 CDNA2, 3 CDNA3, 4 CDNA4.
-_AMD_SRC = "accelerator-catalog.md §6 (ROCm GPU specs / ROCm documentation)"
+_AMD_SRC = "ROCm GPU specifications https://rocm.docs.amd.com/en/latest/reference/gpu-arch-specs.html"
 _AMD: tuple[AcceleratorFamily, ...] = (
     _amd(
         "MI100",
         1,
         "CDNA",
-        "AMD Instinct product naming (not restated in accelerator-catalog.md)",
+        "AMD Instinct product naming (https://www.amd.com/en/products/accelerators/instinct.html)",
         ("Instinct MI100",),
     ),
     _amd(
         "MI210",
         2,
         "CDNA2",
-        "AMD Instinct product naming: MI200 series (not restated in accelerator-catalog.md)",
+        "AMD Instinct product naming: MI200 series (https://www.amd.com/en/products/accelerators/instinct.html)",
         ("Instinct MI210",),
         note="MI200-series PCIe card; shares MI250X's CDNA2 generation.",
     ),
@@ -259,30 +264,32 @@ _AMD: tuple[AcceleratorFamily, ...] = (
         "MI300X",
         3,
         "CDNA3",
-        f"{_AMD_SRC}; DOKS gpu-mi300x* [DO-F]",
+        f"{_AMD_SRC}; DigitalOcean GPU Droplets {_DO_GPUS}",
         ("Instinct MI300X", "MI300X 192GB"),
-        note="PCIe Gen5 x16 to host per an MLCommons AMD submission (accelerator-catalog.md §6).",
+        note="PCIe Gen5 x16 to host per an MLCommons AMD submission (mlcommons/inference_results_v4.1).",
     ),
-    _amd("MI325X", 3, "CDNA3", f"{_AMD_SRC}; DOKS gpu-mi325x* [DO-F]", ("Instinct MI325X", "MI325X 256GB")),
+    _amd(
+        "MI325X", 3, "CDNA3", f"{_AMD_SRC}; DigitalOcean GPU Droplets {_DO_GPUS}", ("Instinct MI325X", "MI325X 256GB")
+    ),
     _amd("MI350X", 4, "CDNA4", f"{_AMD_SRC} (CDNA4, gfx950)", ("Instinct MI350X", "MI350X 288GB")),
     _amd("MI355X", 4, "CDNA4", f"{_AMD_SRC} (CDNA4, gfx950)", ("Instinct MI355X", "MI355X 288GB")),
 )
 
 # Google TPU ranks: 1 v2, 2 v3, 3 v4, 4 v5 (v5e and v5p), 5 v6e Trillium, 6 TPU7x Ironwood.
-_TPU_SRC = "accelerator-catalog.md §2 [X] xpk system_characteristics"
+_TPU_SRC = "AI-Hypercomputer/xpk src/xpk/core/system_characteristics.py"
 _GOOGLE: tuple[AcceleratorFamily, ...] = (
     _tpu(
         "TPU v2",
         1,
         "TPU v2",
-        "Cloud TPU version naming (not restated in accelerator-catalog.md)",
+        "Cloud TPU version naming (https://cloud.google.com/tpu/docs/system-architecture-tpu-vm)",
         ("v2", "tpu-v2"),
     ),
     _tpu(
         "TPU v3",
         2,
         "TPU v3",
-        "Cloud TPU version naming (not restated in accelerator-catalog.md)",
+        "Cloud TPU version naming (https://cloud.google.com/tpu/docs/system-architecture-tpu-vm)",
         ("v3", "tpu-v3"),
     ),
     _tpu(
@@ -296,7 +303,7 @@ _GOOGLE: tuple[AcceleratorFamily, ...] = (
         "TPU v5e",
         4,
         "TPU v5",
-        f"{_SEED}; {_TPU_SRC}; [T5e]",
+        f"{_SEED}; {_TPU_SRC}; https://cloud.google.com/tpu/docs/v5e",
         ("v5e", "tpu-v5e", "TPU v5 lite", "v5litepod", "tpu-v5-lite-podslice"),
     ),
     _tpu(
@@ -311,14 +318,14 @@ _GOOGLE: tuple[AcceleratorFamily, ...] = (
         "TPU v6e",
         5,
         "Trillium",
-        f"{_SEED}; {_TPU_SRC}; [T6e]",
+        f"{_SEED}; {_TPU_SRC}; https://cloud.google.com/tpu/docs/v6e",
         ("v6e", "tpu-v6e", "Trillium", "tpu-v6e-slice"),
     ),
     _tpu(
         "TPU7x",
         6,
         "Ironwood",
-        f"{_TPU_SRC}; [T7]",
+        f"{_TPU_SRC}; https://cloud.google.com/tpu/docs/tpu7x",
         ("TPU v7", "TPU v7x", "v7", "v7x", "tpu7x", "Ironwood", "TPU7x Ironwood"),
     ),
 )

@@ -87,44 +87,6 @@ class MachineShape:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class GkeMachineType(MachineShape):
-    """A Compute Engine machine type as used by a GKE node pool."""
-
-    gke_accelerator: str | None = None
-    """``guest_accelerators[].type`` for GPUs, ``cloud.google.com/gke-tpu-accelerator`` for TPUs."""
-    tpu_single_host_topology: str | None = None
-    """The topology of a single-host slice of this machine type (TPU only)."""
-    min_rdma_gke_version: str | None = None
-    """Oldest GKE version with GPUDirect RDMA on this machine type, where Google states one."""
-    rdma_gke_version_floors: tuple[str, ...] = field(default=())
-    """Every GKE floor Google lists for RDMA, one per minor line (A4X Max: ``1.35.0-gke.2745000`` and
-    ``1.34.3-gke.1318000``). A version qualifies when it meets the floor of its own minor line, or
-    its minor line is newer than every listed one; ``min_rdma_gke_version`` is the oldest floor."""
-    boot_disk_types: tuple[str, ...] = field(default=())
-    """Boot disk types this machine type accepts, where a source restricts them; empty = no stated limit."""
-    provisioning: tuple[str, ...] = field(default=())
-    """Restrictions, e.g. ``("spot", "flex-start")`` or ``("reservation",)``."""
-
-    @property
-    def is_tpu(self) -> bool:
-        return self.accelerator is not None and self.accelerator.startswith("TPU")
-
-
-@dataclass(frozen=True)
-class DoksSize(MachineShape):
-    """A DigitalOcean droplet size slug usable in a DOKS node pool."""
-
-    fabric: bool = False
-    """Multi-node fabric size (8 RDMA fabric NICs)."""
-    contract_only: bool = False
-    doks_supported: bool | None = True
-    """``None`` where no DigitalOcean source confirms DOKS node pools of this size."""
-
-
-@dataclass(frozen=True)
-class AwsInstanceType(MachineShape):
-    """An EC2 instance type for OpenShift MachineSets."""
-
-    efa_supported: bool | None = None
-    network_cards: int | None = None
+def gb_to_gib(gb: int) -> float:
+    """A cloud's decimal GB as GiB, rounded down to one decimal (never overstates memory)."""
+    return (gb * 10**10 // 2**30) / 10

@@ -7,21 +7,25 @@ states a minimum, overrides are checked against the requirement record, never a 
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from llmd_infra import pins
 from llmd_infra.config.base import LlmdModel, Problems, alias_of
+from llmd_infra.config.platform import check_platform
+from llmd_infra.errors import Problem
 from llmd_infra.requirements import LWS_VERSION
 from llmd_infra.versions import VersionError, parse_version
 
-Platform = Literal["gke", "doks", "openshift", "aks", "minikube", "generic"]
-"""Where an add-on runs; it decides which parts the provider already manages."""
+Platform = Annotated[str, AfterValidator(check_platform)]
+"""Where an add-on runs (a provider of the registry, ``aks`` or ``generic``); its
+:class:`~llmd_infra.config.platform.PlatformProfile` decides which parts the platform already manages."""
 
 LinkType = Literal["infiniband", "ether"]
 
-PLATFORMS: tuple[str, ...] = ("gke", "doks", "openshift", "aks", "minikube", "generic")
 
 
 class _Switchable(LlmdModel):
@@ -248,3 +252,28 @@ class AddonsConfig(LlmdModel):
     dra_driver: DraDriverConfig = DraDriverConfig()
     amd_gpu_operator: AmdGpuOperatorConfig = AmdGpuOperatorConfig()
     nfd: NfdConfig = NfdConfig()
+
+
+SECTIONS: tuple[str, ...] = tuple(f.alias or n for n, f in AddonsConfig.model_fields.items())
+"""Every ``llmd-infra:addons`` section, as written in a stack file."""
+
+
+@dataclass(frozen=True)
+class AddonSupport:
+    """Which ``llmd-infra:addons`` sections a provider acts on, and why it refuses the others.
+
+    Every section is either installed or refused with a reason (``tests/test_rooms.py`` holds that for
+    every room): a key that is accepted and then ignored would tell the user something false.
+    """
+
+    installs: frozenset[str]
+    refuses: Mapping[str, str] = field(default_factory=dict)
+
+    def refused(self, addons: AddonsConfig, provider: str) -> list[Problem]:
+        """One problem per section the stack file sets that ``provider`` refuses."""
+        given = {AddonsConfig.model_fields[n].alias or n for n in addons.model_fields_set}
+        return [
+            Problem(f"llmd-infra:addons.{key}", f"not used by the {provider} provider: {why}; remove this key")
+            for key, why in self.refuses.items()
+            if key in given
+        ]

@@ -12,7 +12,7 @@ import re
 import types
 import typing
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
@@ -60,6 +60,19 @@ class Problems:
 def alias_of(model: type[BaseModel], field: str) -> str:
     """The config key (camelCase alias) of a field."""
     return model.model_fields[field].alias or field
+
+
+class ClusterConfigBase(LlmdModel):
+    """Base of every room's ``ClusterConfig`` (``llmd-infra:cluster``): what the core reads of it."""
+
+    disposable: ClassVar[bool] = False
+    """Clusters of this provider are disposable (local development): not protected by default."""
+
+    if TYPE_CHECKING:
+        # Fields every room's model declares (``provider`` as its ``Literal`` tag); stated here for
+        # the type checker only, so that each room keeps its own field definition and docs.
+        provider: str
+        name: str
 
 
 class Autoscaling(LlmdModel):
@@ -169,6 +182,45 @@ def _to_snake(text: str, names: dict[str, str]) -> str:
     return pattern.sub(lambda m: names[m.group(1)], text)
 
 
+def _tagged_members(model: type[BaseModel], part: str) -> tuple[str, dict[str, type[BaseModel]]] | None:
+    """``(discriminator, {tag: member})`` when field ``part`` of ``model`` is a discriminated union."""
+    field = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+    if field is None or not isinstance(field.discriminator, str):
+        return None
+    key = field.discriminator
+    members: dict[str, type[BaseModel]] = {}
+    for candidate in _unwrap(field.annotation):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel) and key in candidate.model_fields:
+            for tag in typing.get_args(candidate.model_fields[key].annotation):
+                members[str(tag)] = candidate
+    return key, members
+
+
+def _walk(model: type[BaseModel], loc: Sequence[int | str]) -> tuple[list[int | str], type[BaseModel] | None]:
+    """``loc`` without the tags pydantic inserts after a discriminated union field, and the model it ends at.
+
+    ``cluster.gke.kubernetesVersion`` is written ``cluster.kubernetesVersion`` in the config file, so
+    that is the path users see; the tag only picks the member model.
+    """
+    out: list[int | str] = []
+    current: type[BaseModel] | None = model
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        out.append(part)
+        if isinstance(part, str) and current is not None:
+            tagged = _tagged_members(current, part)
+            if tagged is not None and i + 1 < len(loc) and str(loc[i + 1]) in tagged[1]:
+                current = tagged[1][str(loc[i + 1])]
+                i += 2
+                continue
+            current = _model_at(current, [part])
+        i += 1
+    return out, current
+
+
+
+
 def problems_from_validation_error(
     error: ValidationError, model: type[BaseModel], prefix: str, snake: bool = False
 ) -> list[Problem]:
@@ -181,6 +233,8 @@ def problems_from_validation_error(
     problems: list[Problem] = []
     for err in error.errors(include_url=False):
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        tagged_loc = loc
+        loc, _ = _walk(model, loc)
         if snake:
             loc = [names.get(p, p) if isinstance(p, str) else p for p in loc]
         kind = err["type"]
@@ -188,8 +242,15 @@ def problems_from_validation_error(
         for p in _PREFIXES:
             if message.startswith(p):
                 message = message[len(p):]
-        if kind == "extra_forbidden":
-            parent = _model_at(model, loc[:-1])
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            ctx = err.get("ctx", {})
+            loc = [*loc, ctx.get("discriminator", "").strip("'")]
+            if kind == "union_tag_not_found":
+                message = REQUIRED_MISSING
+            else:
+                message = f"'{ctx.get('tag')}' is not allowed; allowed: {ctx.get('expected_tags', '')}"
+        elif kind == "extra_forbidden":
+            parent = _walk(model, tagged_loc[:-1])[1]
             allowed = ", ".join(_allowed_keys(parent, snake)) if parent else ""
             message = f"unknown key '{loc[-1]}'" + (f"; allowed keys: {allowed}" if allowed else "")
         elif kind == "missing":

@@ -9,20 +9,36 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
-from llmd_infra.config.addons import AddonsConfig
-from llmd_infra.config.base import LlmdModel, validate_model
-from llmd_infra.config.gke import GkeClusterConfig
+from pydantic import Field
+
+from llmd_infra import registry
+from llmd_infra.config.addons import AddonsConfig, AddonSupport
+from llmd_infra.config.base import ClusterConfigBase, LlmdModel, validate_model
+from llmd_infra.errors import ConfigError
 
 NAMESPACE = "llmd-infra"
 
-# One member today; each provider issue adds its model here and the field becomes a
-# discriminated union on ``provider``.
-ClusterConfig = GkeClusterConfig
 
-UNPROTECTED_PROVIDERS = ("minikube",)
-"""Providers whose clusters are disposable (local development)."""
+def _cluster_models() -> tuple[type[LlmdModel], ...]:
+    """Every room's ``ClusterConfig``, in registry order (each has ``provider: Literal["<name>"]``)."""
+    return tuple(room.ClusterConfig for _, room in registry.parts("config"))
+
+
+if TYPE_CHECKING:
+    ClusterConfig = ClusterConfigBase
+else:
+    ClusterConfig = Annotated[Union[_cluster_models()], Field(discriminator="provider")]  # noqa: UP007
+    """``llmd-infra:cluster``: one provider room's model, picked by ``provider`` (error paths stay
+    ``llmd-infra:cluster.<key>``; an unknown provider lists the allowed ones)."""
+
+
+def addon_support(provider: str) -> AddonSupport:
+    """Which ``llmd-infra:addons`` sections ``provider`` installs, and why it refuses the others."""
+    room = registry.part(provider, "config")
+    support: AddonSupport = room.ADDONS  # type: ignore[union-attr]
+    return support
 
 
 class StackSettings(LlmdModel):
@@ -38,7 +54,7 @@ class StackSettings(LlmdModel):
         """Whether expensive resources get ``protect=True`` in ``stack``."""
         if self.protect is not None:
             return self.protect
-        return not stack.endswith("-dev") and self.cluster.provider not in UNPROTECTED_PROVIDERS
+        return not stack.endswith("-dev") and not self.cluster.disposable
 
 
 def settings_from_values(values: Mapping[str, str], source: str | None = None) -> StackSettings:
@@ -54,7 +70,11 @@ def settings_from_values(values: Mapping[str, str], source: str | None = None) -
             data[name] = raw
     # One validation for everything: a typo such as ``llmd-infra:clustr`` is named as an unknown key
     # next to the missing ``llmd-infra:cluster``, never hidden behind it.
-    return validate_model(StackSettings, data, f"{NAMESPACE}:", source)
+    settings = validate_model(StackSettings, data, f"{NAMESPACE}:", source)
+    refused = addon_support(settings.cluster.provider).refused(settings.addons, settings.cluster.provider)
+    if refused:
+        raise ConfigError(refused, source)
+    return settings
 
 
 def load_settings(source: str | None = None) -> StackSettings:

@@ -44,8 +44,9 @@ from llmd_infra.errors import ConfigError, LlmdInfraError, Problem
 from llmd_infra.plan.graph import STACK_TYPE, Plan, PlannedResource
 from llmd_infra.plan.values import to_engine
 from llmd_infra.policy import config as pack_config
-from llmd_infra.policy.common import POOL_TYPES, PolicySpec, Resource, ResourceCheck, StackCheck, StackResource
+from llmd_infra.policy.common import PolicySpec, Resource, ResourceCheck, StackCheck, StackResource
 from llmd_infra.policy.pack import ALL_POLICIES, PACK_NAME, PACK_POLICIES, SERVED_PACK_VERSION, build_policy
+from llmd_infra.policy.resources import pool_types
 from llmd_infra.report.model import Analysis, Note, Violation
 
 _LEVEL_TO_PROTO = {
@@ -286,7 +287,7 @@ def analyze_plan(plan: Plan, policy_config: Mapping[str, Any] | None = None) -> 
                 if remediation.diagnostic:
                     analysis.notes.append(Note(remediation.policyName, resource.urn, remediation.diagnostic))
         analysis.violations += violations_from(servicer.Analyze(request, None), resource.urn)
-        if resource.type in POOL_TYPES:
+        if resource.type in pool_types():
             analysis.notes += _host_notes(resource, levels, reconciled)
 
     stack_specs = tuple(s for s in PACK_POLICIES if s.kind == "stack")

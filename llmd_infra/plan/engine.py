@@ -39,7 +39,7 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from llmd_infra.config.base import REQUIRED_MISSING
 from llmd_infra.errors import ConfigError, LlmdInfraError, ProgramError, ProjectError
-from llmd_infra.plan.fakes import ADDITIONAL_SECRET_OUTPUTS, fake_invoke, fake_outputs
+from llmd_infra.plan.fakes import additional_secret_outputs, fake_invoke, fake_outputs
 from llmd_infra.plan.graph import STACK_TYPE, Invoke, Plan, PlannedResource
 from llmd_infra.plan.project import Project, StackConfig, display_path, load_project, load_stack_config
 from llmd_infra.plan.values import Secret, from_struct
@@ -106,7 +106,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             custom=request.custom or False,
         )
         resource_id, state = self.mocks.new_resource(args)
-        secret_outputs = set(request.additionalSecretOutputs) | set(ADDITIONAL_SECRET_OUTPUTS.get(request.type, ()))
+        secret_outputs = set(request.additionalSecretOutputs) | set(additional_secret_outputs(request.type))
         state = {k: rpc.wrap_rpc_secret(v) if k in secret_outputs else v for k, v in state.items()}
         obj_proto = _sync_await(rpc.serialize_properties(state, {}))
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id or "", state)

@@ -20,13 +20,9 @@ from typing import Any, Literal, TypeVar
 
 T = TypeVar("T")
 
-# --- resource type tokens (engine spelling) -------------------------------------------------------
+# --- resource type tokens (engine spelling) of Kubernetes itself --------------------------------------
+# Provider tokens (clusters, node pools, MachineSets, commands) live in each room's ``resources`` part.
 
-GKE_CLUSTER = "gcp:container/cluster:Cluster"
-GKE_NODE_POOL = "gcp:container/nodePool:NodePool"
-DOKS_CLUSTER = "digitalocean:index/kubernetesCluster:KubernetesCluster"
-DOKS_NODE_POOL = "digitalocean:index/kubernetesNodePool:KubernetesNodePool"
-MACHINE_SET = "kubernetes:machine.openshift.io/v1beta1:MachineSet"
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 HELM_CHART_V4 = "kubernetes:helm.sh/v4:Chart"
 HELM_CHART_V3 = "kubernetes:helm.sh/v3:Chart"
@@ -36,12 +32,8 @@ CONFIG_FILE_V2 = "kubernetes:yaml/v2:ConfigFile"
 CONFIG_GROUP_V2 = "kubernetes:yaml/v2:ConfigGroup"
 CRD_V1 = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-LOCAL_COMMAND = "command:local:Command"
-REMOTE_COMMAND = "command:remote:Command"
 STACK = "pulumi:pulumi:Stack"
 
-CLUSTER_TYPES = frozenset({GKE_CLUSTER, DOKS_CLUSTER})
-POOL_TYPES = frozenset({GKE_CLUSTER, GKE_NODE_POOL, DOKS_CLUSTER, DOKS_NODE_POOL, MACHINE_SET})
 HELM_TYPES = frozenset({HELM_RELEASE, HELM_CHART_V4, HELM_CHART_V3})
 MANIFEST_TYPES = frozenset({CONFIG_FILE_V1, CONFIG_GROUP_V1, CONFIG_FILE_V2, CONFIG_GROUP_V2})
 
@@ -134,6 +126,40 @@ class PolicySpec:
             "types": sorted(self.types),
             "harnessOnly": self.harness_only,
         }
+
+
+def security_policy(
+    name: str,
+    description: str,
+    check: ResourceCheck | StackCheck,
+    types: frozenset[str],
+    enforcement: Literal["mandatory", "advisory", "disabled", "remediate"],
+    remediation: str,
+    anchors: tuple[str, ...],
+    family: str,
+    *,
+    severity: Literal["low", "medium", "high", "critical"] = "high",
+    kind: Literal["resource", "stack"] = "resource",
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+    remediate: Remediation | None = None,
+    harness_only: bool = False,
+) -> PolicySpec:
+    """A security or reliability policy's spec, written beside its check (``family``: the room or ``stack``)."""
+    return PolicySpec(
+        name=name,
+        description=description,
+        enforcement=enforcement,
+        remediation=remediation,
+        kind=kind,
+        types=types,
+        check=check,
+        anchors=anchors,
+        severity=severity,
+        config_properties=config or {},
+        remediate=remediate,
+        family=family,
+        harness_only=harness_only,
+    )
 
 
 # --- values unknown in preview -------------------------------------------------------------------

@@ -15,20 +15,18 @@ from typing import Any, cast
 
 import yaml
 
-from llmd_infra.policy import doks_security, gke_security, requirements, stack
+from llmd_infra import registry
+from llmd_infra.policy import requirements, stack
 from llmd_infra.policy.common import (
-    CLUSTER_TYPES,
-    DOKS_CLUSTER,
-    GKE_CLUSTER,
-    GKE_NODE_POOL,
-    POOL_TYPES,
     STACK,
     PolicySpec,
     Resource,
     ResourceCheck,
     StackCheck,
     StackResource,
+    security_policy,
 )
+from llmd_infra.policy.resources import cluster_types, pool_types, remediation, version_types
 from llmd_infra.requirements import (
     ACCELERATOR_INTERCONNECT,
     ACCELERATOR_SUPPORTED,
@@ -70,7 +68,7 @@ SERVED_PACK_VERSION = "0.0.1"
 """The version ``PolicyPack`` hands its servicer (always ``0.0.1``, pulumi_policy 1.21): the text of
 the servicer's own diagnostics ("can't run policy ... from policy pack 'llmd-infra@v0.0.1' during
 preview") carries it under the CLI too, so the in-process servicer uses it to match them exactly."""
-PACK_DESCRIPTION = "llm-d infrastructure prerequisites plus GKE/DOKS security and reliability rules."
+PACK_DESCRIPTION = "llm-d infrastructure prerequisites plus security and reliability rules for each well-lit provider."
 
 _MULTI_HOST_POOLS = {
     "multiHostPools": {
@@ -132,21 +130,25 @@ def _requirement(
     )
 
 
-_POOLS = POOL_TYPES
-# Thresholds in remediation text come from the requirement records, never restated here.
+_POOLS = pool_types()
+# Thresholds in remediation text come from the requirement records, never restated here; each
+# provider's way to meet a requirement comes from its room (``ResourceReader.remediation``).
 _K8S = KUBERNETES_VERSION.min_version().minor_str()
 _LWS = str(LWS_VERSION.min_version())
-_OPENSHIFT = requirements.oldest_openshift_meeting(KUBERNETES_VERSION.min_version())
-_GKE = frozenset({GKE_CLUSTER, GKE_NODE_POOL})
+
+
+def _how(record: Requirement, general: str) -> str:
+    """``general`` advice plus every provider's own way to meet ``record``."""
+    providers = remediation(record.id, kubernetes=_K8S, lws=_LWS)
+    return f"{general} {providers}." if providers else general
+
 
 REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
     _requirement(
         KUBERNETES_VERSION,
         requirements.check_kubernetes_version,
-        requirements.KUBERNETES_VERSION_TYPES,
-        f"Set min_master_version / node_version / version to {_K8S} or newer (or leave them unset and let the "
-        f"release channel choose); DOKS: a version slug {_K8S}.x-do.N or newer; minikube: --kubernetes-version "
-        f"v{_K8S} or newer; OpenShift: {_OPENSHIFT} or newer.",
+        version_types(),
+        _how(KUBERNETES_VERSION, f"Run Kubernetes {_K8S} or newer."),
         config=_min_version_property(KUBERNETES_VERSION, KUBERNETES_VERSION.min_version().minor_str()),
         severity="high",
     ),
@@ -174,9 +176,7 @@ REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
         MULTI_HOST_PLACEMENT,
         requirements.check_multi_host_placement,
         _POOLS,
-        "Pin multi-host pools to one zone (nodeLocations with one zone) with placement_policy type COMPACT "
-        "or a SPECIFIC reservation (GKE GPUs), a placement policy / TPU topology (GKE TPUs), or a "
-        "placementGroupName in the MachineSet's providerSpec (AWS).",
+        _how(MULTI_HOST_PLACEMENT, "Confine each multi-host pool to one network domain."),
         config=_MULTI_HOST_POOLS,
         severity="high",
     ),
@@ -184,9 +184,7 @@ REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
         ACCELERATOR_INTERCONNECT,
         requirements.check_accelerator_interconnect,
         _POOLS,
-        "Use RDMA-capable machines for multi-host pools: GKE a3-ultragpu-8g / a4-highgpu-8g / a4x with "
-        'network_config accelerator_network_profile "auto" (or one additional_node_network_configs entry per '
-        "RDMA NIC), TPU slices, DOKS fabric sizes, or AWS EFA instances with networkInterfaceType EFA.",
+        _how(ACCELERATOR_INTERCONNECT, "Use RDMA-capable machines for multi-host pools, their RDMA networking set up."),
         config=_MULTI_HOST_POOLS,
         severity="high",
     ),
@@ -250,237 +248,27 @@ REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = (
         GPU_DRIVER_PATH,
         requirements.check_gpu_driver_path,
         frozenset({STACK}),
-        "Keep the provider's driver installation (GKE gpu_driver_version DEFAULT/LATEST, DOKS device plugins) or "
-        "install the NVIDIA/AMD GPU Operator or a DRA driver in the stack.",
+        _how(GPU_DRIVER_PATH, "Keep the provider's driver installation, or install the GPU Operator or a DRA driver."),
         kind="stack",
         severity="low",
     ),
 )
 
 
-def _security(
-    name: str,
-    description: str,
-    check: ResourceCheck | StackCheck,
-    types: frozenset[str],
-    enforcement: str,
-    remediation: str,
-    anchors: tuple[str, ...],
-    family: str,
-    *,
-    severity: str = "high",
-    kind: str = "resource",
-    config: Mapping[str, Mapping[str, Any]] | None = None,
-    remediate: Any = None,
-    harness_only: bool = False,
-) -> PolicySpec:
-    return PolicySpec(
-        name=name,
-        description=description,
-        enforcement=cast(Any, enforcement),
-        remediation=remediation,
-        kind=cast(Any, kind),
-        types=types,
-        check=check,
-        anchors=anchors,
-        severity=cast(Any, severity),
-        config_properties=config or {},
-        remediate=remediate,
-        family=family,
-        harness_only=harness_only,
-    )
-
-
-_CLUSTER = frozenset({GKE_CLUSTER})
-_DOKS = frozenset({DOKS_CLUSTER})
-
-SECURITY_POLICIES: tuple[PolicySpec, ...] = (
-    _security(
-        "gke-private-nodes",
-        "GKE nodes have no public IP addresses.",
-        gke_security.check_private_nodes,
-        _GKE,
-        "mandatory",
-        "Set private_cluster_config.enable_private_nodes=True (and give nodes egress through Cloud NAT); drop "
-        "enable_private_nodes=False from pool network configs.",
-        ("CIS GKE 5.6.5", "CKV_GCP_25", "CKV_GCP_64", "Trivy GCP-0059", "KICS f9905dd3"),
-        "gke",
-    ),
-    _security(
-        "gke-master-authorized-networks",
-        "The GKE control plane is private or limited to authorized networks (no 0.0.0.0/0).",
-        gke_security.check_master_authorized_networks,
-        _CLUSTER,
-        "mandatory",
-        "Set master_authorized_networks_config with your admin CIDRs (never 0.0.0.0/0), or "
-        "private_cluster_config.enable_private_endpoint=True.",
-        ("CIS GKE 5.6.3", "CIS GKE 5.6.4", "CKV_GCP_20", "CKV_GCP_18", "Trivy GCP-0061", "Trivy GCP-0053"),
-        "gke",
-    ),
-    _security(
-        "gke-workload-identity",
-        "Workload Identity is on and every node pool uses the GKE metadata server.",
-        gke_security.check_workload_identity,
-        _GKE,
-        "mandatory",
-        'Set workload_identity_config.workload_pool="<project>.svc.id.goog" on the cluster and '
-        'node_config.workload_metadata_config.mode="GKE_METADATA" on every pool.',
-        ("CIS GKE 5.2.2", "CIS GKE 5.4.1", "CKV_GCP_69", "Trivy GCP-0057", "KICS e858428b", "KICS edea054b"),
-        "gke",
-    ),
-    _security(
-        "gke-shielded-nodes",
-        "Shielded GKE nodes with Secure Boot and integrity monitoring.",
-        gke_security.check_shielded_nodes,
-        _GKE,
-        "mandatory",
-        "Keep enable_shielded_nodes (default true) and set node_config.shielded_instance_config "
-        "enable_secure_boot=True (integrity monitoring stays on by default).",
-        (
-            "CIS GKE 5.5.5",
-            "CIS GKE 5.5.6",
-            "CIS GKE 5.5.7",
-            "CKV_GCP_71",
-            "CKV_GCP_68",
-            "CKV_GCP_72",
-            "Trivy GCP-0055",
-            "KICS 579a0727",
-        ),
-        "gke",
-    ),
-    _security(
-        "gke-legacy-abac-disabled",
-        "Legacy ABAC is disabled on GKE clusters.",
-        gke_security.check_legacy_abac,
-        _CLUSTER,
-        "mandatory",
-        "Remove enable_legacy_abac (or set it False); authorize with RBAC.",
-        ("CIS GKE 5.8.3", "CKV_GCP_7", "Trivy GCP-0062", "KICS 5baa92d2"),
-        "gke",
-        remediate=gke_security.remediate_legacy_abac,
-    ),
-    _security(
-        "gke-legacy-auth-disabled",
-        "GKE client certificates and basic authentication are off.",
-        gke_security.check_legacy_auth,
-        _CLUSTER,
-        "mandatory",
-        "Set master_auth.client_certificate_config.issue_client_certificate=False and no basic-auth credentials.",
-        ("CIS GKE 5.8.1", "CKV_GCP_13", "Trivy GCP-0064", "KICS 73fb21a1", "KICS 70cdf849"),
-        "gke",
-        remediate=gke_security.remediate_legacy_auth,
-    ),
-    _security(
-        "gke-network-policy",
-        "Network policy enforcement (network_policy or Dataplane V2) is on.",
-        gke_security.check_network_policy,
-        _CLUSTER,
-        "mandatory",
-        'Set datapath_provider="ADVANCED_DATAPATH" (Dataplane V2, also needed for llm-d\'s RDMA/DRANET paths) '
-        "or network_policy.enabled=True with addons_config.network_policy_config not disabled.",
-        ("CKV_GCP_12", "Trivy GCP-0056", "KICS 11e7550e"),
-        "gke",
-        severity="medium",
-    ),
-    _security(
-        "gke-node-service-account",
-        "GKE nodes run as a dedicated service account, not the Compute Engine default.",
-        gke_security.check_node_service_account,
-        _GKE,
-        "mandatory",
-        "Create a least-privilege service account and set node_config.service_account on every pool.",
-        ("CIS GKE 5.2.1", "CKV2_GCP_1", "Trivy GCP-0050", "KICS 8ef3f681", "KICS 1c8eef02"),
-        "gke",
-        severity="medium",
-    ),
-    _security(
-        "gke-release-channel",
-        "GKE clusters are enrolled in a release channel.",
-        gke_security.check_release_channel,
-        _CLUSTER,
-        "advisory",
-        'Set release_channel.channel (e.g. "REGULAR"; TPU dynamic slicing needs "RAPID").',
-        ("CIS GKE 5.5.4", "CKV_GCP_70", "KICS c1701dcf"),
-        "gke",
-        severity="low",
-        config={
-            "allowedChannels": {
-                "type": "array",
-                "items": {"enum": ["RAPID", "REGULAR", "STABLE", "EXTENDED"]},
-                "default": ["RAPID", "REGULAR", "STABLE", "EXTENDED"],
-                "description": "Release channels accepted.",
-            }
-        },
-    ),
-    _security(
-        "gke-auto-repair",
-        "GKE node pools keep auto-repair on.",
-        gke_security.check_auto_repair,
-        _GKE,
-        "advisory",
-        "Remove management.auto_repair=False (auto-repair is on by default).",
-        ("CIS GKE 5.5.2", "CKV_GCP_9", "Trivy GCP-0063", "KICS acfdbec6"),
-        "gke",
-        severity="low",
-    ),
-    _security(
-        "gke-deletion-protection",
-        "GKE clusters keep deletion protection on.",
-        gke_security.check_deletion_protection,
-        _CLUSTER,
-        "advisory",
-        "Remove deletion_protection=False (the provider default is True).",
-        ("pulumi-gcp#1394", "policy-anchors §9.2"),
-        "gke",
-        severity="medium",
-    ),
-    _security(
-        "doks-surge-upgrade",
-        "DOKS clusters upgrade with surge nodes.",
-        doks_security.check_surge_upgrade,
-        _DOKS,
-        "advisory",
-        "Set surge_upgrade=True (the default).",
-        ("Trivy DIG-0005",),
-        "doks",
-        severity="medium",
-        remediate=doks_security.remediate_surge_upgrade,
-    ),
-    _security(
-        "doks-auto-upgrade-or-maintenance",
-        "DOKS clusters auto-upgrade, or upgrade in a set maintenance window.",
-        doks_security.check_auto_upgrade_or_maintenance,
-        _DOKS,
-        "mandatory",
-        "Set auto_upgrade=True with a maintenance_policy (day, start_time), or at least a maintenance_policy.",
-        ("Trivy DIG-0008",),
-        "doks",
-        severity="high",
-    ),
-    _security(
-        "doks-vpc-native",
-        "DOKS clusters sit in an explicit VPC.",
-        doks_security.check_vpc_native,
-        _DOKS,
-        "advisory",
-        "Create a digitalocean.Vpc and pass vpc_uuid.",
-        ("DO kubernetes_cluster vpc_uuid",),
-        "doks",
-        severity="low",
-    ),
-    _security(
+STACK_POLICIES: tuple[PolicySpec, ...] = (
+    security_policy(
         "cluster-protected",
         "Clusters carry Pulumi's protect option.",
         stack.check_cluster_protected,
         frozenset({STACK}),
         "advisory",
         "Create clusters with opts=pulumi.ResourceOptions(protect=True) (llmd-infra:protect, default on).",
-        ("policy-anchors §9.1",),
+        ("https://www.pulumi.com/docs/iac/concepts/options/protect/",),
         "stack",
         severity="medium",
         kind="stack",
     ),
-    _security(
+    security_policy(
         "lws-crd-protected",
         "LeaderWorkerSet installs are protected and cannot lose the LWS CRD in an upgrade.",
         stack.check_lws_crd_protected,
@@ -491,7 +279,7 @@ SECURITY_POLICIES: tuple[PolicySpec, ...] = (
         "stack",
         severity="medium",
     ),
-    _security(
+    security_policy(
         "kubeconfig-output-secret",
         "Outputs holding a kubeconfig are secrets.",
         stack.check_kubeconfig_secret,
@@ -506,12 +294,18 @@ SECURITY_POLICIES: tuple[PolicySpec, ...] = (
     ),
 )
 
+PROVIDER_POLICIES: tuple[PolicySpec, ...] = tuple(
+    spec for _, room in registry.parts("policies") for spec in room.POLICIES
+)
+"""Every room's security and reliability policies, in registry order."""
+SECURITY_POLICIES: tuple[PolicySpec, ...] = PROVIDER_POLICIES + STACK_POLICIES
+
 ALL_POLICIES: tuple[PolicySpec, ...] = REQUIREMENT_POLICIES + SECURITY_POLICIES
 PACK_POLICIES: tuple[PolicySpec, ...] = tuple(p for p in ALL_POLICIES if not p.harness_only)
 """The policies the CrossGuard pack registers (harness-only ones need what packs cannot see)."""
 
 BY_NAME: dict[str, PolicySpec] = {p.name: p for p in ALL_POLICIES}
-CLUSTER_TOKENS = CLUSTER_TYPES
+CLUSTER_TOKENS = cluster_types()
 
 
 # --- pulumi_policy adapters ----------------------------------------------------------------------

@@ -7,7 +7,6 @@ from typing import Any
 
 from llmd_infra.plan.values import Secret
 from llmd_infra.policy.common import (
-    CLUSTER_TYPES,
     CRD_V1,
     HELM_TYPES,
     MANIFEST_TYPES,
@@ -19,6 +18,7 @@ from llmd_infra.policy.common import (
     get,
 )
 from llmd_infra.policy.requirements import LWS_CRD_NAME, is_lws_chart, lws_versions
+from llmd_infra.policy.resources import cluster_types
 from llmd_infra.versions import Version, try_parse_version
 
 # Helm releases of LWS up to this version ship the CRD as a template: a later upgrade to 0.9.0+
@@ -27,13 +27,14 @@ _LWS_CRD_TEMPLATE_LAST = Version(0, 7, 99)
 
 
 def check_cluster_protected(resources: Sequence[StackResource], config: Mapping[str, Any]) -> list[Finding]:
+    clusters = cluster_types()
     return [
         Finding(
             f"cluster '{res.name}' ({res.type}) is not protected: `pulumi destroy` or a replacement deletes it",
             urn=res.urn,
         )
         for res in resources
-        if res.type in CLUSTER_TYPES and not res.protect
+        if res.type in clusters and not res.protect
     ]
 
 

@@ -57,7 +57,7 @@ def _rule(policy: dict[str, Any]) -> dict[str, Any]:
     }
     if policy.get("requirement"):
         properties["requirement"] = policy["requirement"]
-    if policy.get("family") in ("gke", "doks", "stack") and policy.get("severity") in _SECURITY_SEVERITY:
+    if policy.get("family") != "requirements" and policy.get("severity") in _SECURITY_SEVERITY:
         properties["security-severity"] = _SECURITY_SEVERITY[str(policy["severity"])]
     return {
         "id": policy["name"],

@@ -10,18 +10,18 @@ import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 from pydantic.alias_generators import to_snake
 
-from llmd_infra import pins
-from llmd_infra.addons import CosNvidiaDriverInstaller, GatewayApiCrds, LeaderWorkerSet, NvidiaDraDriver
-from llmd_infra.addons.gateway_crds import GatewayApiCrdsArgs
+from llmd_infra.addons import CosNvidiaDriverInstaller, NvidiaDraDriver
+from llmd_infra.addons.wiring import addon_options, install_shared_addons
 from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, LwsConfig
 from llmd_infra.config.base import LlmdModel, alias_of, validate_args
-from llmd_infra.config.gke import GkeClusterConfig
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
 from llmd_infra.providers.gke.args import GkeClusterArgs
+from llmd_infra.providers.gke.config import GkeClusterConfig
 from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
 from llmd_infra.providers.gke.network import PODS_RANGE, SERVICES_RANGE, ClusterNetwork, RdmaNetwork
+from llmd_infra.providers.gke.platform import MANAGED_GATEWAY_CRDS_SINCE
 from llmd_infra.providers.gke.pools import IMAGE_TYPE, OAUTH_SCOPES, AcceleratorPool, SystemPool
 
 TYPE = "llmd-infra:gke:GkeCluster"
@@ -55,15 +55,6 @@ class AddonSettings(NamedTuple):
 
 
 _ADDON_KEYS = ("lws", "gateway_crds", "dra_driver")
-
-UNUSED_ADDONS = {
-    "gpuOperator": "GKE installs the NVIDIA driver and device plugin itself (the dranet path uses the DRA driver)",
-    "networkOperator": "GKE provides the RDMA NICs itself (dranet or the multi-network path)",
-    "amdGpuOperator": "GKE offers no AMD accelerators",
-    "nfd": "no add-on on GKE needs Node Feature Discovery",
-}
-"""``llmd-infra:addons`` sections the GKE provider does not install, and why (setting one is an error)."""
-
 
 def addon_problems(
     config: GkeClusterConfig, gateway: GatewayApiCrdsConfig, dra: DraDriverConfig, key: Callable[[str, str], str]
@@ -100,7 +91,7 @@ def addon_problems(
             problems.append(Problem(
                 key("gatewayApiCrds", name),
                 f"has no effect: GKE installs the Gateway API and Inference Extension CRDs itself from "
-                f"{pins.GKE_MANAGED_GATEWAY_CRDS_SINCE} and {cluster}; remove this key",
+                f"{MANAGED_GATEWAY_CRDS_SINCE} and {cluster}; remove this key",
             ))
     return problems
 
@@ -139,13 +130,9 @@ def args_from_settings(settings: StackSettings) -> GkeClusterArgs:
     data = settings.cluster.model_dump(exclude_unset=True, exclude_none=True, exclude={"provider", "name"})
     data["cluster_name"] = settings.cluster.name
     addons = settings.addons
-    unused = [
-        Problem(f"llmd-infra:addons.{key}", f"not used by the gke provider: {why}; remove this key")
-        for key, why in UNUSED_ADDONS.items()
-        if to_snake(key) in addons.model_fields_set
-    ]
+    assert isinstance(settings.cluster, GkeClusterConfig)  # the registry picked this room by provider
     models: dict[str, type[LlmdModel]] = {"draDriver": DraDriverConfig, "gatewayApiCrds": GatewayApiCrdsConfig}
-    unused += addon_problems(
+    unused = addon_problems(
         settings.cluster, addons.gateway_api_crds, addons.dra_driver,
         lambda section, name: (
             f"llmd-infra:cluster.{name}" if section == "cluster"
@@ -371,32 +358,17 @@ class GkeCluster(pulumi.ComponentResource):
         self.accelerator_pools = pulumi.Output.from_input(summaries)
 
         # --- add-ons (wait for the system pool, never for an accelerator pool) ----------------------
-        addon_opts = pulumi.ResourceOptions(parent=self, provider=self.k8s_provider, depends_on=[self.system_pool])
-        self.lws: LeaderWorkerSet | None = None
-        if lws.enabled:
-            self.lws = LeaderWorkerSet(
-                f"{name}-lws",
-                {
-                    "version": lws.version,
-                    "enable_disaggregated_set": lws.enable_disaggregated_set,
-                    "protect": protect,
-                },
-                addon_opts,
-            )
-        self.gateway_crds: GatewayApiCrds | None = None
-        gateway = addons.gateway_crds
-        if gateway.enabled and config.needs_gateway_crds():
-            self.gateway_crds = GatewayApiCrds(
-                f"{name}-gateway-crds",
-                {
-                    "platform": "gke",
-                    "cluster_version": config.kubernetes_version or "",
-                    # What was set, no more: the component refuses a version of a bundle it does not install.
-                    **cast(GatewayApiCrdsArgs, gateway.model_dump(exclude_unset=True, exclude={"enabled"})),
-                    "protect": protect,
-                },
-                addon_opts,
-            )
+        addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
+        self.lws, self.gateway_crds = install_shared_addons(
+            name,
+            lws=lws,
+            gateway_crds=addons.gateway_crds,
+            platform="gke",
+            protect=protect,
+            opts=addon_opts,
+            cluster_version=config.kubernetes_version or "",
+            gateway_crds_needed=config.needs_gateway_crds(),
+        )
         self.nvidia_driver: CosNvidiaDriverInstaller | None = None
         self.dra_driver: NvidiaDraDriver | None = None
         if config.uses_rdma("dranet"):
@@ -420,6 +392,7 @@ class GkeCluster(pulumi.ComponentResource):
 
 def cluster_from_config(settings: StackSettings, opts: pulumi.ResourceOptions | None = None) -> GkeCluster:
     """The stack program's entry point: one ``GkeCluster`` named after the configured cluster."""
+    assert isinstance(settings.cluster, GkeClusterConfig)  # the registry picked this room by provider
     resolve_project(settings.cluster, "llmd-infra:cluster.project")
     args = args_from_settings(settings)
     args["protect"] = settings.protect_for(pulumi.get_stack())

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from llmd_infra.config.gke import GkeClusterConfig
+from llmd_infra.providers.gke.config import GkeClusterConfig
 
 RDMA_MTU = 8896
 """MTU of the gVNIC and RoCE VPCs (accelerator-catalog.md §3b)."""

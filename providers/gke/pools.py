@@ -8,8 +8,8 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-from llmd_infra.config.gke import AcceleratorPoolConfig, GkeClusterConfig
 from llmd_infra.contract import MULTI_HOST_LABEL, AcceleratorPoolSummary
+from llmd_infra.providers.gke.config import AcceleratorPoolConfig, GkeClusterConfig
 from llmd_infra.providers.gke.network import RdmaNetwork
 
 OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]

@@ -35,7 +35,6 @@ def _case(stack: str, *, protected: bool = True) -> ConformanceCase:
             "llmd-infra:cluster.kubernetesVersion: Kubernetes 1.28 is older than llm-d's minimum 1.29 "
             "(requirement kubernetes-version)"
         ),
-        sdk="pulumi_gcp",
         expect_protected=protected,
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llmd_infra import registry
 from llmd_infra.contract import CLUSTER_OUTPUTS
 from llmd_infra.plan.graph import Plan, PlannedResource
 
@@ -30,21 +31,23 @@ class ConformanceCase:
     """Ready stack in ``stacks/`` (``Pulumi.<stack>.yaml``)."""
     component_type: str
     """Type token of the provider's cluster component, e.g. ``llmd-infra:gke:GkeCluster``."""
-    cluster_type: str
-    """Type token of the raw cloud cluster resource."""
+    cluster_type: str | None
+    """Type token of the raw cluster resource; ``None`` for a provider that adopts an existing cluster
+    (OpenShift), whose plan must then hold no cluster resource of any provider."""
     accelerator_pool_types: tuple[str, ...]
-    """Type tokens of raw node pool resources (accelerator and system pools may share one)."""
-    deletion_protected: Callable[[PlannedResource], bool]
-    """Whether the raw cluster has the cloud's own deletion protection on."""
+    """Type tokens of raw node pool resources (accelerator and system pools may share one); empty in
+    single-node mode."""
+    deletion_protected: Callable[[PlannedResource], bool] | None
+    """Whether the raw cluster has the cloud's own deletion protection on; ``None`` where the cloud
+    has no such field (DOKS): then Pulumi's ``protect`` is the only guard and is checked alone."""
     bad_config: dict[str, str] = field(default_factory=dict)
     """A ``--config`` override that must be rejected before any resource is registered."""
     bad_config_message: str = ""
     """A fragment the rejection message must contain (path and allowed values)."""
-    foreign_sdks: tuple[str, ...] = ("pulumi_gcp", "pulumi_digitalocean", "pulumi_aws", "pulumi_command")
-    """Cloud SDK modules this provider must not import (its own is removed from the tuple by the kit)."""
-    sdk: str = ""
-    """The provider's own cloud SDK module (allowed to be imported)."""
     expect_protected: bool = True
+    single_node: bool = False
+    """One node that is both system and accelerator host (minikube): no accelerator pool resources;
+    the accelerator pool summary still describes the declared GPUs."""
     accelerator_pool_parent: str = ""
     """Type token of the component that owns each accelerator pool, when system and accelerator pools
     share a raw type (GKE: both are ``NodePool``s)."""
@@ -52,6 +55,16 @@ class ConformanceCase:
     @property
     def id(self) -> str:
         return f"{self.provider}:{self.stack}"
+
+    @property
+    def sdks(self) -> tuple[str, ...]:
+        """The provider's own cloud SDK modules (allowed to be imported), from the registry."""
+        return registry.SDKS[self.provider]
+
+    @property
+    def foreign_sdks(self) -> tuple[str, ...]:
+        """Every other provider's cloud SDK modules, which this provider must never import."""
+        return tuple(m for name, mods in registry.SDKS.items() if name != self.provider for m in mods)
 
 
 def accelerator_pools(plan: Plan, case: ConformanceCase) -> list[PlannedResource]:

@@ -26,8 +26,20 @@ Why the numbers look the way they do:
 
 from __future__ import annotations
 
-from llmd_infra.catalog.gcp import gb_to_gib
-from llmd_infra.catalog.types import Arch, DoksSize, RdmaKind
+from dataclasses import dataclass
+
+from llmd_infra.catalog.types import Arch, MachineShape, RdmaKind, gb_to_gib
+
+
+@dataclass(frozen=True)
+class DoksSize(MachineShape):
+    """A DigitalOcean droplet size slug usable in a DOKS node pool."""
+
+    fabric: bool = False
+    """Multi-node fabric size (8 RDMA fabric NICs)."""
+    contract_only: bool = False
+    doks_supported: bool | None = True
+    """``None`` where no DigitalOcean source confirms DOKS node pools of this size."""
 
 _DO_F = "accelerator-catalog.md §4a [DO-F] DigitalOcean GPU Droplet sizes (docs.digitalocean.com)"
 _DO_MN = "[DO-MN] docs.digitalocean.com/products/kubernetes/how-to/configure-multinode-gpus/"
@@ -192,3 +204,8 @@ DOKS_SIZES: dict[str, DoksSize] = {s.name: s for s in (*_GPU, *_CPU)}
 def doks_size(slug: str) -> DoksSize | None:
     """The row for a size slug (case-insensitive), ``None`` when the catalog does not know it."""
     return DOKS_SIZES.get(slug.strip().lower())
+
+
+MACHINES = DOKS_SIZES
+"""The room's catalog as the core reads it (:mod:`llmd_infra.registry`)."""
+machine_shape = doks_size

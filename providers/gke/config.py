@@ -65,11 +65,14 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from llmd_infra import pins
 from llmd_infra.catalog.accelerators import accelerator_family
-from llmd_infra.catalog.gcp import (
+from llmd_infra.catalog.types import RdmaKind
+from llmd_infra.config.addons import AddonSupport
+from llmd_infra.config.base import Autoscaling, ClusterConfigBase, LlmdModel, one_of
+from llmd_infra.providers.gke.catalog import (
     GKE_MACHINE_TYPES,
     GKE_RDMA_MACHINE_TYPES,
+    GkeMachineType,
     gke_machine_type,
     gke_rdma_nic_count,
     tpu_is_multi_host,
@@ -77,8 +80,8 @@ from llmd_infra.catalog.gcp import (
     tpu_topology_valid,
     tpu_valid_topologies,
 )
-from llmd_infra.catalog.types import GkeMachineType, RdmaKind
-from llmd_infra.config.base import Autoscaling, LlmdModel, one_of
+from llmd_infra.providers.gke.platform import MANAGED_GATEWAY_CRDS_SINCE
+from llmd_infra.providers.gke.versions import floors_text, meets_version_floors, version_at_least
 from llmd_infra.requirements import KUBERNETES_VERSION
 from llmd_infra.versions import VersionError, parse_version
 
@@ -102,46 +105,6 @@ RESOURCE_NAME_MAX = 63
 _NAME_RE = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _REGION_RE = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
 _CPU_MACHINE_RE = re.compile(r"^[a-z][a-z0-9]*-(standard|highmem|highcpu)-[0-9]+$")
-
-
-def gke_version_key(version: str) -> tuple[int, int, int, int]:
-    """``1.34.0-gke.1626000`` → (1, 34, 0, 1626000); missing parts are 0."""
-    base, _, build = version.strip().removeprefix("v").partition("-gke.")
-    parsed = parse_version(base)
-    return (parsed.major, parsed.minor, parsed.patch, int(build) if build.isdigit() else 0)
-
-
-def version_at_least(version: str, floor: str) -> bool:
-    """Whether a configured GKE version (``1.34`` or ``1.34.1-gke.1829001``) satisfies ``floor``.
-
-    A version without a patch level means "the newest patch of that minor the channel offers", so
-    only its minor is compared.
-    """
-    have = gke_version_key(version)
-    need = gke_version_key(floor)
-    if version.strip().removeprefix("v").count(".") < 2:
-        return have[:2] >= need[:2]
-    return have >= need
-
-
-def meets_version_floors(version: str, floors: Sequence[str]) -> bool:
-    """Whether ``version`` satisfies Google's per-minor-line floors (``GkeMachineType.rdma_gke_version_floors``):
-    the floor of its own minor line, or a minor line newer than every listed one."""
-    minor = gke_version_key(version)[:2]
-    own = [f for f in floors if gke_version_key(f)[:2] == minor]
-    if own:
-        return any(version_at_least(version, f) for f in own)
-    return all(minor > gke_version_key(f)[:2] for f in floors)
-
-
-def _floors_text(floors: Sequence[str]) -> str:
-    """``1.31.4-gke.1183000 or newer`` / ``1.32.8-gke.1108000 or newer on 1.32, 1.33.4-gke.1036000 or newer
-    on 1.33 or a newer minor``."""
-    ordered = sorted(floors, key=gke_version_key)
-    if len(ordered) == 1:
-        return f"{ordered[0]} or newer"
-    parts = [f"{f} or newer on {'.'.join(map(str, gke_version_key(f)[:2]))}" for f in ordered]
-    return ", ".join(parts) + " or a newer minor"
 
 
 def gpu_machine_types() -> list[str]:
@@ -592,7 +555,7 @@ class AcceleratorPoolConfig(LlmdModel):
         return 200 + 100 * self.machine().accelerator_count
 
 
-class GkeClusterConfig(LlmdModel):
+class GkeClusterConfig(ClusterConfigBase):
     """``llmd-infra:cluster`` for ``provider: gke``."""
 
     provider: Literal["gke"]
@@ -741,7 +704,7 @@ class GkeClusterConfig(LlmdModel):
         if floors and not meets_version_floors(self.kubernetes_version, floors):
             problems.add(
                 ["kubernetesVersion"],
-                f"GPUDirect-RDMA on {m.name} (acceleratorPools[{loc[1]}]) needs GKE {_floors_text(floors)}, "
+                f"GPUDirect-RDMA on {m.name} (acceleratorPools[{loc[1]}]) needs GKE {floors_text(floors)}, "
                 f"got {self.kubernetes_version}",
                 self.kubernetes_version,
             )
@@ -780,4 +743,19 @@ class GkeClusterConfig(LlmdModel):
         """
         if self.kubernetes_version is None:
             return False
-        return not version_at_least(self.kubernetes_version, pins.GKE_MANAGED_GATEWAY_CRDS_SINCE)
+        return not version_at_least(self.kubernetes_version, MANAGED_GATEWAY_CRDS_SINCE)
+
+
+ClusterConfig = GkeClusterConfig
+"""The room's ``llmd-infra:cluster`` model as the core reads it (:mod:`llmd_infra.registry`)."""
+
+ADDONS = AddonSupport(
+    installs=frozenset({"lws", "gatewayApiCrds", "draDriver"}),
+    refuses={
+        "gpuOperator": "GKE installs the NVIDIA driver and device plugin itself (the dranet path uses the DRA driver)",
+        "networkOperator": "GKE provides the RDMA NICs itself (dranet or the multi-network path)",
+        "amdGpuOperator": "GKE offers no AMD accelerators",
+        "nfd": "no add-on on GKE needs Node Feature Discovery",
+    },
+)
+"""``llmd-infra:addons`` sections the GKE provider installs, and the ones it refuses with the reason."""

@@ -38,7 +38,35 @@ Engine's naming convention ``<series>-standard-N`` = N vCPU with 4 GB per vCPU.
 
 from __future__ import annotations
 
-from llmd_infra.catalog.types import Arch, GkeMachineType, RdmaKind
+from dataclasses import dataclass, field
+
+from llmd_infra.catalog.accelerators import accelerator_family
+from llmd_infra.catalog.types import Arch, MachineShape, RdmaKind, gb_to_gib
+from llmd_infra.providers.gke.versions import gke_version_key
+
+
+@dataclass(frozen=True)
+class GkeMachineType(MachineShape):
+    """A Compute Engine machine type as used by a GKE node pool."""
+
+    gke_accelerator: str | None = None
+    """``guest_accelerators[].type`` for GPUs, ``cloud.google.com/gke-tpu-accelerator`` for TPUs."""
+    tpu_single_host_topology: str | None = None
+    """The topology of a single-host slice of this machine type (TPU only)."""
+    min_rdma_gke_version: str | None = None
+    """Oldest GKE version with GPUDirect RDMA on this machine type, where Google states one."""
+    rdma_gke_version_floors: tuple[str, ...] = field(default=())
+    """Every GKE floor Google lists for RDMA, one per minor line (A4X Max: ``1.35.0-gke.2745000`` and
+    ``1.34.3-gke.1318000``). A version qualifies when it meets the floor of its own minor line, or
+    its minor line is newer than every listed one; ``min_rdma_gke_version`` is the oldest floor."""
+    boot_disk_types: tuple[str, ...] = field(default=())
+    """Boot disk types this machine type accepts, where a source restricts them; empty = no stated limit."""
+    provisioning: tuple[str, ...] = field(default=())
+    """Restrictions, e.g. ``("spot", "flex-start")`` or ``("reservation",)``."""
+
+    @property
+    def is_tpu(self) -> bool:
+        return self.accelerator is not None and self.accelerator.startswith("TPU")
 
 _REFS = {
     "A": "[A] docs.cloud.google.com/compute/docs/gpus",
@@ -59,11 +87,6 @@ _REFS = {
 
 def _src(section: str, *letters: str) -> str:
     return f"accelerator-catalog.md {section}: " + "; ".join(_REFS[letter] for letter in letters)
-
-
-def gb_to_gib(gb: int) -> float:
-    """GCP's decimal GB as GiB, rounded down to one decimal (never overstates memory)."""
-    return (gb * 10**10 // 2**30) / 10
 
 
 _CORES_NOTE = "physical cores = vCPU/2 (derived: one vCPU is one hyperthread [A])"
@@ -110,17 +133,11 @@ def _gpu(
         source=source,
         note="; ".join(part for part in (note, cores_note, "PCIe generation unknown") if part),
         gke_accelerator=gke_accelerator,
-        min_rdma_gke_version=min(min_rdma, key=_gke_version_key) if min_rdma else None,
+        min_rdma_gke_version=min(min_rdma, key=gke_version_key) if min_rdma else None,
         rdma_gke_version_floors=min_rdma,
         provisioning=provisioning,
         boot_disk_types=boot_disks,
     )
-
-
-def _gke_version_key(version: str) -> tuple[int, ...]:
-    """``1.34.3-gke.1318000`` → (1, 34, 3, 1318000), for picking the oldest floor."""
-    base, _, build = version.partition("-gke.")
-    return (*(int(part) for part in base.split(".")), int(build or 0))
 
 
 _A4X_NOTE = "R580 driver required for RDMA [H] — conflicts with llm-d's '< 580' driver guidance (§3a)"
@@ -687,3 +704,31 @@ def tpu_topology_hosts(machine_type: str, topology: str) -> int:
 def tpu_is_multi_host(machine_type: str, topology: str) -> bool:
     """True when the slice spans more than one VM (needs a placement policy, cannot be resized)."""
     return tpu_topology_hosts(machine_type, topology) > 1
+
+
+MACHINES = GKE_MACHINE_TYPES
+"""The room's catalog as the core reads it (:mod:`llmd_infra.registry`)."""
+machine_shape = gke_machine_type
+
+
+_GKE_ACCELERATOR_STRINGS = frozenset(
+    row.gke_accelerator for row in GKE_MACHINE_TYPES.values() if row.gke_accelerator is not None
+)
+
+
+def accelerator_offered_on(machine_type: str, accelerator: str) -> bool:
+    """Whether a GKE machine type carries this accelerator.
+
+    A GKE accelerator string (``nvidia-h100-80gb``, ``tpu-v6e-slice``) must match the machine type's
+    string exactly, because GKE rejects another string of the same family (``nvidia-tesla-a100`` on
+    ``a2-ultragpu-8g``, ``nvidia-h100-80gb`` on ``a3-megagpu-8g``). Any other spelling is compared by
+    family (``H100`` is offered on ``a3-megagpu-8g``). Unknown machine types and names are ``False``.
+    """
+    row = gke_machine_type(machine_type)
+    if row is None or row.accelerator is None:
+        return False
+    key = accelerator.strip().lower()
+    if key in _GKE_ACCELERATOR_STRINGS:
+        return key == row.gke_accelerator
+    family = accelerator_family(accelerator)
+    return family is not None and family.name == row.accelerator

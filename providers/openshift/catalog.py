@@ -23,7 +23,19 @@ Choices, and why:
 
 from __future__ import annotations
 
-from llmd_infra.catalog.types import Arch, AwsInstanceType, RdmaKind
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from llmd_infra.catalog.types import Arch, MachineShape, RdmaKind
+
+
+@dataclass(frozen=True)
+class AwsInstanceType(MachineShape):
+    """An EC2 instance type for OpenShift MachineSets."""
+
+    efa_supported: bool | None = None
+    network_cards: int | None = None
 
 _AWS = "accelerator-catalog.md §5a [AWS] docs.aws.amazon.com/ec2/latest/instancetypes/ac.html"
 _EFA = "[EFA] docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html"
@@ -177,3 +189,20 @@ AWS_INSTANCE_TYPES: dict[str, AwsInstanceType] = {t.name: t for t in (*_GPU, *_C
 def aws_instance_type(name: str) -> AwsInstanceType | None:
     """The row for an instance type (case-insensitive), ``None`` when the catalog does not know it."""
     return AWS_INSTANCE_TYPES.get(name.strip().lower())
+
+
+MACHINES = AWS_INSTANCE_TYPES
+"""The room's catalog as the core reads it (:mod:`llmd_infra.registry`)."""
+machine_shape = aws_instance_type
+
+# --- OpenShift releases and the Kubernetes minor each ships ------------------------------------
+# Sources: Red Hat release notes (4.15), OKD docs (4.16), third-party repositories
+# for 4.17-4.21. 4.22 is left out: two sources say Kubernetes 1.35, one says 1.34, and an unknown
+# stays unknown rather than guessed.
+
+OPENSHIFT_KUBERNETES: Mapping[int, int] = MappingProxyType(
+    {15: 28, 16: 29, 17: 30, 18: 31, 19: 32, 20: 33, 21: 34}
+)
+"""OpenShift 4.<key> ships Kubernetes 1.<value>."""
+
+OPENSHIFT_SOURCE = "accelerator-catalog.md §5c (Red Hat release notes; OKD docs; third-party for 4.17-4.21)"

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from llmd_infra.policy.common import (
-    DOKS_CLUSTER,
     Finding,
+    PolicySpec,
     Resource,
     any_holds,
     as_str,
@@ -22,7 +22,9 @@ from llmd_infra.policy.common import (
     is_false,
     is_set_or_unknown,
     is_true,
+    security_policy,
 )
+from llmd_infra.providers.doks.resources import DOKS_CLUSTER
 
 
 def check_surge_upgrade(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
@@ -62,3 +64,45 @@ def check_vpc_native(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     if r.type == DOKS_CLUSTER and not is_set_or_unknown(lambda: as_str(get(r.props, "vpcUuid"))):
         return [Finding("vpcUuid is not set: the cluster lands in the region's default VPC")]
     return []
+
+
+# --- the room's policies: each spec beside its check ------------------------------------------------
+
+_DOKS = frozenset({DOKS_CLUSTER})
+
+POLICIES: tuple[PolicySpec, ...] = (
+    security_policy(
+        "doks-surge-upgrade",
+        "DOKS clusters upgrade with surge nodes.",
+        check_surge_upgrade,
+        _DOKS,
+        "advisory",
+        "Set surge_upgrade=True (the default).",
+        ("Trivy DIG-0005",),
+        "doks",
+        severity="medium",
+        remediate=remediate_surge_upgrade,
+    ),
+    security_policy(
+        "doks-auto-upgrade-or-maintenance",
+        "DOKS clusters auto-upgrade, or upgrade in a set maintenance window.",
+        check_auto_upgrade_or_maintenance,
+        _DOKS,
+        "mandatory",
+        "Set auto_upgrade=True with a maintenance_policy (day, start_time), or at least a maintenance_policy.",
+        ("Trivy DIG-0008",),
+        "doks",
+        severity="high",
+    ),
+    security_policy(
+        "doks-vpc-native",
+        "DOKS clusters sit in an explicit VPC.",
+        check_vpc_native,
+        _DOKS,
+        "advisory",
+        "Create a digitalocean.Vpc and pass vpc_uuid.",
+        ("DO kubernetes_cluster vpc_uuid",),
+        "doks",
+        severity="low",
+    ),
+)

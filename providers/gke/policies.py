@@ -22,10 +22,9 @@ from functools import partial
 from typing import Any
 
 from llmd_infra.policy.common import (
-    GKE_CLUSTER,
-    GKE_NODE_POOL,
     Deferred,
     Finding,
+    PolicySpec,
     Resource,
     any_holds,
     as_list,
@@ -37,7 +36,9 @@ from llmd_infra.policy.common import (
     is_set_or_unknown,
     is_true,
     quote,
+    security_policy,
 )
+from llmd_infra.providers.gke.resources import GKE_CLUSTER, GKE_NODE_POOL
 
 _DEFAULT_COMPUTE_SA = re.compile(r"^\d+-compute@developer\.gserviceaccount\.com$")
 _OPEN_CIDRS = ("0.0.0.0/0", "::/0")
@@ -332,3 +333,151 @@ def check_node_service_account(r: Resource, config: Mapping[str, Any]) -> list[F
                 Finding(f'{where}.serviceAccount "{account}" is the Compute Engine default service account')
             )
     return deferred.finish(findings)
+
+
+# --- the room's policies: each spec beside its check ------------------------------------------------
+
+_GKE = frozenset({GKE_CLUSTER, GKE_NODE_POOL})
+_CLUSTER = frozenset({GKE_CLUSTER})
+
+POLICIES: tuple[PolicySpec, ...] = (
+    security_policy(
+        "gke-private-nodes",
+        "GKE nodes have no public IP addresses.",
+        check_private_nodes,
+        _GKE,
+        "mandatory",
+        "Set private_cluster_config.enable_private_nodes=True (and give nodes egress through Cloud NAT); drop "
+        "enable_private_nodes=False from pool network configs.",
+        ("CIS GKE 5.6.5", "CKV_GCP_25", "CKV_GCP_64", "Trivy GCP-0059", "KICS f9905dd3"),
+        "gke",
+    ),
+    security_policy(
+        "gke-master-authorized-networks",
+        "The GKE control plane is private or limited to authorized networks (no 0.0.0.0/0).",
+        check_master_authorized_networks,
+        _CLUSTER,
+        "mandatory",
+        "Set master_authorized_networks_config with your admin CIDRs (never 0.0.0.0/0), or "
+        "private_cluster_config.enable_private_endpoint=True.",
+        ("CIS GKE 5.6.3", "CIS GKE 5.6.4", "CKV_GCP_20", "CKV_GCP_18", "Trivy GCP-0061", "Trivy GCP-0053"),
+        "gke",
+    ),
+    security_policy(
+        "gke-workload-identity",
+        "Workload Identity is on and every node pool uses the GKE metadata server.",
+        check_workload_identity,
+        _GKE,
+        "mandatory",
+        'Set workload_identity_config.workload_pool="<project>.svc.id.goog" on the cluster and '
+        'node_config.workload_metadata_config.mode="GKE_METADATA" on every pool.',
+        ("CIS GKE 5.2.2", "CIS GKE 5.4.1", "CKV_GCP_69", "Trivy GCP-0057", "KICS e858428b", "KICS edea054b"),
+        "gke",
+    ),
+    security_policy(
+        "gke-shielded-nodes",
+        "Shielded GKE nodes with Secure Boot and integrity monitoring.",
+        check_shielded_nodes,
+        _GKE,
+        "mandatory",
+        "Keep enable_shielded_nodes (default true) and set node_config.shielded_instance_config "
+        "enable_secure_boot=True (integrity monitoring stays on by default).",
+        (
+            "CIS GKE 5.5.5",
+            "CIS GKE 5.5.6",
+            "CIS GKE 5.5.7",
+            "CKV_GCP_71",
+            "CKV_GCP_68",
+            "CKV_GCP_72",
+            "Trivy GCP-0055",
+            "KICS 579a0727",
+        ),
+        "gke",
+    ),
+    security_policy(
+        "gke-legacy-abac-disabled",
+        "Legacy ABAC is disabled on GKE clusters.",
+        check_legacy_abac,
+        _CLUSTER,
+        "mandatory",
+        "Remove enable_legacy_abac (or set it False); authorize with RBAC.",
+        ("CIS GKE 5.8.3", "CKV_GCP_7", "Trivy GCP-0062", "KICS 5baa92d2"),
+        "gke",
+        remediate=remediate_legacy_abac,
+    ),
+    security_policy(
+        "gke-legacy-auth-disabled",
+        "GKE client certificates and basic authentication are off.",
+        check_legacy_auth,
+        _CLUSTER,
+        "mandatory",
+        "Set master_auth.client_certificate_config.issue_client_certificate=False and no basic-auth credentials.",
+        ("CIS GKE 5.8.1", "CKV_GCP_13", "Trivy GCP-0064", "KICS 73fb21a1", "KICS 70cdf849"),
+        "gke",
+        remediate=remediate_legacy_auth,
+    ),
+    security_policy(
+        "gke-network-policy",
+        "Network policy enforcement (network_policy or Dataplane V2) is on.",
+        check_network_policy,
+        _CLUSTER,
+        "mandatory",
+        'Set datapath_provider="ADVANCED_DATAPATH" (Dataplane V2, also needed for llm-d\'s RDMA/DRANET paths) '
+        "or network_policy.enabled=True with addons_config.network_policy_config not disabled.",
+        ("CKV_GCP_12", "Trivy GCP-0056", "KICS 11e7550e"),
+        "gke",
+        severity="medium",
+    ),
+    security_policy(
+        "gke-node-service-account",
+        "GKE nodes run as a dedicated service account, not the Compute Engine default.",
+        check_node_service_account,
+        _GKE,
+        "mandatory",
+        "Create a least-privilege service account and set node_config.service_account on every pool.",
+        ("CIS GKE 5.2.1", "CKV2_GCP_1", "Trivy GCP-0050", "KICS 8ef3f681", "KICS 1c8eef02"),
+        "gke",
+        severity="medium",
+    ),
+    security_policy(
+        "gke-release-channel",
+        "GKE clusters are enrolled in a release channel.",
+        check_release_channel,
+        _CLUSTER,
+        "advisory",
+        'Set release_channel.channel (e.g. "REGULAR"; TPU dynamic slicing needs "RAPID").',
+        ("CIS GKE 5.5.4", "CKV_GCP_70", "KICS c1701dcf"),
+        "gke",
+        severity="low",
+        config={
+            "allowedChannels": {
+                "type": "array",
+                "items": {"enum": ["RAPID", "REGULAR", "STABLE", "EXTENDED"]},
+                "default": ["RAPID", "REGULAR", "STABLE", "EXTENDED"],
+                "description": "Release channels accepted.",
+            }
+        },
+    ),
+    security_policy(
+        "gke-auto-repair",
+        "GKE node pools keep auto-repair on.",
+        check_auto_repair,
+        _GKE,
+        "advisory",
+        "Remove management.auto_repair=False (auto-repair is on by default).",
+        ("CIS GKE 5.5.2", "CKV_GCP_9", "Trivy GCP-0063", "KICS acfdbec6"),
+        "gke",
+        severity="low",
+    ),
+    security_policy(
+        "gke-deletion-protection",
+        "GKE clusters keep deletion protection on.",
+        check_deletion_protection,
+        _CLUSTER,
+        "advisory",
+        "Remove deletion_protection=False (the provider default is True).",
+        ("pulumi-gcp#1394", "https://www.pulumi.com/registry/packages/gcp/api-docs/container/cluster/#deletion_protection"),
+        "gke",
+        severity="medium",
+    ),
+)

@@ -1,0 +1,1 @@
+"""doks provider room (see README.md)."""

@@ -1,0 +1,1 @@
+"""minikube provider room (see README.md)."""

@@ -1,0 +1,1 @@
+"""openshift provider room (see README.md)."""
