@@ -57,8 +57,12 @@ def status_line(err: Console, text: str) -> Iterator[Callable[[str], None]]:
     if not err.is_terminal:
         yield lambda _text: None
         return
-    with err.status(text) as status:
-        yield lambda new: status.update(new)
+    from rich.live import Live
+    from rich.spinner import Spinner
+
+    with Live(Spinner("dots", text), console=err, transient=True, refresh_per_second=12.5) as live:
+        live.refresh()  # shown at once, however fast the work is
+        yield lambda new: live.update(Spinner("dots", new), refresh=True)
 
 
 # --- preview --------------------------------------------------------------------------------------
