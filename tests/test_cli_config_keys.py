@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel
 
 from llmd_infra.config.addons import AddonsConfig
-from llmd_infra.config.gke import GkeClusterConfig
+from llmd_infra.providers.gke.config import GkeClusterConfig
 from llmd_infra.errors import ConfigError
 from llmd_infra.plan.engine import run_callable, run_program
 from llmd_infra.plan.project import parse_config_path
