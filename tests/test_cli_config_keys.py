@@ -20,10 +20,10 @@ import yaml
 from pydantic import BaseModel
 
 from llmd_infra.config.addons import AddonsConfig
-from llmd_infra.providers.gke.config import GkeClusterConfig
 from llmd_infra.errors import ConfigError
 from llmd_infra.plan.engine import run_callable, run_program
 from llmd_infra.plan.project import parse_config_path
+from llmd_infra.providers.gke.config import GkeClusterConfig
 
 REPO = Path(__file__).resolve().parents[1]
 CHANGES = "changes the plan"
