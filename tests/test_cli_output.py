@@ -135,3 +135,21 @@ def test_every_format_states_the_same_resource_count(capsys: pytest.CaptureFixtu
     markdown = capsys.readouterr().out
     assert (f"{expected} resources planned ({summary['custom']} custom, {summary['components']} components; "
             "the stack and providers not counted)") in markdown
+
+
+def test_messages_are_printed_verbatim_never_as_markup() -> None:
+    from rich.console import Console
+
+    from llmd_infra.plan.graph import Plan
+    from llmd_infra.report.model import Analysis, Violation
+    from llmd_infra.report.text import render, render_to
+
+    message = "acceleratorPools[0] exports [secret] and [bold]nothing[/bold]"
+    analysis = Analysis(violations=[Violation("p[1]", "mandatory", "", message)])
+    plan = Plan("proj[x]", "dev", True, [], {})
+    assert re.search(rf"p\[1\] +\(stack\) +{re.escape(message)}\n", render(plan, analysis))
+    for width in (60, 160):
+        buffer = io.StringIO()
+        render_to(Console(file=buffer, width=width, force_terminal=True), plan, analysis)
+        text = " ".join(ANSI.sub("", buffer.getvalue()).split())
+        assert message in text and "proj[x]/dev" in text

@@ -117,7 +117,7 @@ def output_lines(outputs: Mapping[str, Any]) -> list[str]:
 
 def render_to(console: Console, plan: Plan, analysis: Analysis) -> None:
     mode = "preview" if plan.preview else "update (mock outputs)"
-    console.print(f"Previewing [bold]{plan.project}/{plan.stack}[/bold] offline ({mode})\n", highlight=False)
+    console.print(Text.assemble("Previewing ", (f"{plan.project}/{plan.stack}", "bold"), f" offline ({mode})\n"))
     flagged = {v.urn for v in analysis.violations}
     root = Tree(Text(f"+ pulumi:pulumi:Stack  {plan.project}-{plan.stack}", style="green"))
     nodes = {plan.stack_urn: root}
@@ -129,14 +129,15 @@ def render_to(console: Console, plan: Plan, analysis: Analysis) -> None:
     if analysis.violations or analysis.notes:
         console.print("\n[bold]Policies:[/bold]")
         by_urn = {r.urn: r for r in plan.resources}
-        rows: list[tuple[Text, str, str, str]] = []
+        # Text, never markup: messages quote values such as "[secret]" or "pools[0]".
+        rows: list[tuple[Text, Text, Text, Text]] = []
         for v in sorted(analysis.violations, key=lambda v: (v.enforcement != "mandatory", v.policy, v.urn)):
             name = by_urn[v.urn].name if v.urn in by_urn else (v.urn.rsplit("::", 1)[-1] if v.urn else "(stack)")
             style = "red" if v.enforcement == "mandatory" else "yellow"
-            rows.append((Text(v.enforcement, style=style), v.policy, name, v.message))
+            rows.append((Text(v.enforcement, style=style), Text(v.policy), Text(name), Text(v.message)))
         for n in analysis.notes:
             name = by_urn[n.urn].name if n.urn in by_urn else "(stack)"
-            rows.append((Text("info", style="blue"), n.policy, name, n.message))
+            rows.append((Text("info", style="blue"), Text(n.policy), Text(name), Text(n.message)))
         if console.width >= NARROW:
             table = Table(show_header=True, header_style="bold", box=None)
             table.add_column("Level", no_wrap=True)
@@ -149,8 +150,8 @@ def render_to(console: Console, plan: Plan, analysis: Analysis) -> None:
         else:
             # A narrow terminal: one heading line per finding, its message wrapped below it.
             for level, policy, name, message in rows:
-                console.print(Text.assemble(level, f"  {policy}  {name}"), overflow="fold")
-                console.print(Padding(message, (0, 0, 0, 4)), highlight=False, markup=False)
+                console.print(Text.assemble(level, "  ", policy, "  ", name), overflow="fold")
+                console.print(Padding(message, (0, 0, 0, 4)))
 
     lines = output_lines(plan.outputs)
     if lines:
