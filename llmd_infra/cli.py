@@ -306,7 +306,9 @@ COMMANDS: list[Command | str] = [
     _Builtin(_add_policies, _run_policies),
     _Builtin(_add_stacks, _run_stacks),
     # One line per further subcommand: a module path (imported when the parser is built) exposing
-    # add_parser(subparsers) and run(args) -> int, e.g. "llmd_infra.nodecheck.cli".
+    # add_parser(subparsers) and run(args) -> int.
+    "llmd_infra.preflight.cli",  # node-check
+    "llmd_infra.schema_cli",  # schema
 ]
 
 _DEBUG_HELP = "show full tracebacks (of program errors and internal errors)"
@@ -354,11 +356,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted", highlight=False, markup=False)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_BROKEN_PIPE
+        # A file that cannot be read or written is the environment's doing, not a bug of ours.
+        where = f": {exc.filename}" if exc.filename else ""
+        err.print(f"error: {exc.strerror or exc}{where}", highlight=False, markup=False)
+        return EXIT_BAD_INPUT
     except Exception as exc:
         if debug:
             err.print(traceback.format_exc(), highlight=False, markup=False)

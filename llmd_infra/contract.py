@@ -12,8 +12,6 @@ A provider is ready when it passes ``tests/conformance`` — llm-d's own rule fo
 automated test environment that validates the guides; ours is that kit.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Protocol, TypedDict, runtime_checkable
 
 import pulumi
@@ -29,7 +27,11 @@ CLUSTER_OUTPUTS = ("kubeconfig", "clusterName", "acceleratorPools")
 
 
 class AcceleratorPoolSummary(TypedDict):
-    """An accelerator pool described in requirement terms (provider-neutral)."""
+    """An accelerator pool described in requirement terms (provider-neutral).
+
+    Also an output type of the ``llmd-infra`` package schema, so its annotations stay resolvable at
+    run time (no ``from __future__ import annotations`` in this module) and every key is documented.
+    """
 
     name: str
     """Logical pool name (as in the stack config)."""
@@ -38,13 +40,19 @@ class AcceleratorPoolSummary(TypedDict):
     accelerator: str
     """Canonical accelerator family (catalog name), e.g. ``H200`` or ``TPU v6e``."""
     acceleratorsPerNode: int
+    """Accelerators (GPUs or TPU chips) on each node."""
     minNodes: int
+    """Fewest nodes (the fixed size of a pool that does not autoscale)."""
     maxNodes: int
+    """Most nodes (the fixed size of a pool that does not autoscale)."""
     autoscaling: bool
+    """Whether the pool autoscales between ``minNodes`` and ``maxNodes``."""
     multiHost: bool
+    """Whether the pool is meant for multi-host inference (one network domain)."""
     interconnect: str
     """:class:`~llmd_infra.catalog.types.RdmaKind` value the pool's nodes use between hosts."""
     zones: list[str]
+    """Zones the pool's nodes run in."""
 
 
 @runtime_checkable
@@ -54,7 +62,7 @@ class LlmdCluster(Protocol):
     kubeconfig: pulumi.Output[str]
     """Always a secret Output."""
     cluster_name: pulumi.Output[str]
-    k8s_provider: k8s.Provider
+    k8s_provider: "k8s.Provider"
     """Kubernetes provider for in-cluster add-ons; depends only on the cluster API."""
     system_pool: pulumi.Resource
     """What add-ons wait for: the CPU pool (never an accelerator pool)."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmd_infra.requirements import GPU_DRIVER_VERSION
+
 
 @dataclass(frozen=True)
 class Pin:
@@ -82,10 +84,9 @@ NVIDIA_DRIVER = Pin(
     source="llm-d docs/getting-started/accelerators.md @ae2ec29 (CUDA 12.9.1, 575.x recommended)",
 )
 
-NVIDIA_DRIVER_MAJOR_CEILING = 580
-"""Driver majors at or above this break llm-d's CUDA 12.9.1 images (llm-d accelerators.md "< 580") and
-DeepEP high-throughput kernels (wide-ep GKE README @aa259bf; guides/wide-ep/preflight.yaml
-``gpuDriver.maxMajorExclusive: 580``). Not a requirement record: llm-d states it per image line."""
+NVIDIA_DRIVER_MAJOR_CEILING = GPU_DRIVER_VERSION.below_int()
+"""Driver majors at or above this break llm-d's CUDA 12.9.1 images and DeepEP high-throughput kernels:
+the ``gpu-driver-version`` requirement record's bound, read from there."""
 
 GPU_OPERATOR_OLM = Pin(
     name="gpu-operator-certified",

@@ -51,6 +51,8 @@ class Requirement:
     """The sentence of llm-d's prerequisites page this record encodes, verbatim."""
     minimum: Version | int | None = None
     maximum: Version | int | None = None
+    below: Version | int | None = None
+    """Exclusive upper bound: values must be lower than this (e.g. a driver branch that breaks llm-d)."""
     unit: str = ""
     values: tuple[str, ...] = field(default=())
     """Named values: accelerator families, paths, interconnect kinds."""
@@ -73,9 +75,17 @@ class Requirement:
             raise TypeError(f"requirement {self.id} has no integer minimum")
         return self.minimum
 
+    def below_int(self) -> int:
+        """The exclusive upper bound as an integer (e.g. a driver major)."""
+        if not isinstance(self.below, int):
+            raise TypeError(f"requirement {self.id} has no integer exclusive bound")
+        return self.below
+
     def threshold_text(self) -> str:
         """The threshold in words, for tables and messages."""
         unit = f" {self.unit}" if self.unit else ""
+        if self.minimum is not None and self.below is not None:
+            return f">= {_fmt(self.minimum)}, < {_fmt(self.below)}{unit}"
         if self.minimum is not None and self.maximum is not None:
             return f"{_fmt(self.minimum)} to {_fmt(self.maximum)}{unit}"
         if self.minimum is not None:
@@ -291,6 +301,24 @@ IMAGE_VLLM_CACHE_ROOT = Requirement(
     note="E.g. VLLM_CACHE_ROOT=/tmp/cache/compile/vllm.",
 )
 
+GPU_DRIVER_VERSION = Requirement(
+    id="gpu-driver-version",
+    title="NVIDIA driver in the range of llm-d's CUDA 12.9.1 images",
+    category=Category.ACCELERATOR,
+    enforcement=Enforcement.ADVISORY,
+    seed="Recommended driver version: 575.x for current llm-d releases using CUDA 12.9.1.",
+    minimum=Version(525, 60, 13),
+    below=580,
+    note=(
+        "Range of llm-d's CUDA 12.9.1 images: minimum driver 525.60.13, maximum '< 580' (llm-d "
+        "docs/getting-started/accelerators.md). R580 drivers also crash DeepEP high-throughput kernels "
+        "(llm-d guides/wide-ep/modelserver/gpu/vllm-deepseek-r1-0528/gke/README.md @aa259bf, 'GPU driver'); "
+        "llm-d's own preflight warns on it (guides/wide-ep/preflight.yaml @2878d99 gpuDriver.maxMajorExclusive: "
+        "580, severity: warn), hence advisory. The bound is the driver's major (branch) version. Machines whose "
+        "RDMA needs R580 (e.g. GKE A4X) cannot meet it."
+    ),
+)
+
 REQUIREMENTS: tuple[Requirement, ...] = (
     KUBERNETES_VERSION,
     ACCELERATOR_SUPPORTED,
@@ -310,6 +338,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     IMAGE_VLLM_ON_PATH,
     IMAGE_LD_LIBRARY_PATH,
     IMAGE_VLLM_CACHE_ROOT,
+    GPU_DRIVER_VERSION,
 )
 
 _BY_ID = {r.id: r for r in REQUIREMENTS}

@@ -78,6 +78,7 @@ def test_thresholds_are_written_once() -> None:
 
     numbers = {reqs.HOST_CPU_CORES.min_int(), reqs.HOST_MEMORY.min_int(), reqs.HOST_NETWORK_BANDWIDTH.min_int()}
     versions = {"1.29", "0.7.0", "v0.7.0"}
+    bounds = {reqs.GPU_DRIVER_VERSION.below_int()}  # never written as a number anywhere else
     offenders = []
     for path in list((REPO / "llmd_infra").rglob("*.py")) + list((REPO / "providers").rglob("*.py")):
         if path.name == "requirements.py" or "catalog" in path.parts:
@@ -90,6 +91,8 @@ def test_thresholds_are_written_once() -> None:
                         operand.value, bool
                     ):
                         offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: compares with {operand.value}")
+            if isinstance(node, ast.Constant) and type(node.value) is int and node.value in bounds:
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: bound literal {node.value}")
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in versions:
                 offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: version literal {node.value!r}")
     assert offenders == []

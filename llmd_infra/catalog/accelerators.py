@@ -355,6 +355,12 @@ def _build_index() -> dict[str, AcceleratorFamily]:
 _INDEX = _build_index()
 _PREFIXES = ("nvidia ", "amd instinct ", "amd ", "instinct ", "google cloud ", "google ", "tesla ")
 _MEMORY_SUFFIX = re.compile(r"\s+\d+\s*gb$")
+# Trailing descriptors vendor tools print after the model: memory size, memory type, form factor.
+# nvidia-smi's `name` is e.g. "NVIDIA H100 80GB HBM3", "NVIDIA A100-SXM4-80GB", "NVIDIA H100 NVL" (the GPU
+# Feature Discovery label nvidia.com/gpu.product is that name with dashes: llm-d/llm-d-benchmark
+# scenarios/guides/tiered-prefix-cache.sh selects NVIDIA-H100-80GB-HBM3, NVIDIA-A100-SXM4-80GB, NVIDIA-L40S);
+# amd-smi's market_name is e.g. "AMD Instinct MI300X" (ROCm/amdsmi docs, `amd-smi static --asic`).
+_DESCRIPTOR_SUFFIX = re.compile(r"[\s-]+(\d+\s*gb|hbm\d*e?|pcie|sxm\d*|nvl|oam)$")
 
 
 def accelerator_family(name: str) -> AcceleratorFamily | None:
@@ -362,7 +368,9 @@ def accelerator_family(name: str) -> AcceleratorFamily | None:
 
     Accepts canonical names (``H200``), aliases (``TPU v7``, ``Trillium``), GKE accelerator strings
     (``nvidia-h200-141gb``), GKE TPU labels (``tpu-v6e-slice``) and product spellings with a vendor
-    prefix or memory suffix (``NVIDIA H100 80GB``, ``AMD Instinct MI300X``). Unknown names are
+    prefix or memory suffix (``NVIDIA H100 80GB``, ``AMD Instinct MI300X``), and the names vendor tools
+    print, with memory and form-factor descriptors (``NVIDIA H100 80GB HBM3``, ``NVIDIA A100-SXM4-80GB``,
+    ``NVIDIA H200 NVL``). Unknown names are
     ``None``, never a nearest match: ``nvidia-foo`` is not H100.
     """
     key = _normalize(name)
@@ -375,6 +383,11 @@ def accelerator_family(name: str) -> AcceleratorFamily | None:
     for candidate in list(candidates):
         stripped = _MEMORY_SUFFIX.sub("", candidate)
         if stripped != candidate:
+            candidates.append(stripped)
+    for candidate in list(candidates):
+        stripped = candidate
+        while (shorter := _DESCRIPTOR_SUFFIX.sub("", stripped)) != stripped:
+            stripped = shorter
             candidates.append(stripped)
     for candidate in candidates:
         family = _INDEX.get(candidate)

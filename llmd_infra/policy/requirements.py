@@ -19,8 +19,10 @@ from llmd_infra.policy.common import (
     DEPLOYMENT,
     HELM_TYPES,
     MANIFEST_TYPES,
+    STACK,
     Deferred,
     Finding,
+    PolicySpec,
     Resource,
     StackResource,
     as_list,
@@ -31,15 +33,27 @@ from llmd_infra.policy.common import (
     get,
 )
 from llmd_infra.policy.pools import Pool, pools_of
-from llmd_infra.policy.resources import pool_types, version_fields
+from llmd_infra.policy.resources import pool_types, version_fields, version_types
+from llmd_infra.policy.specs import (
+    K8S,
+    LWS_MIN,
+    MULTI_HOST_POOLS,
+    how_to_meet,
+    min_version_property,
+    minimum_property,
+    requirement_policy,
+)
 from llmd_infra.requirements import (
+    ACCELERATOR_INTERCONNECT,
     ACCELERATOR_SUPPORTED,
+    GPU_DRIVER_PATH,
     HOST_CPU_CORES,
     HOST_MEMORY,
     HOST_NETWORK_BANDWIDTH,
     HOST_PCIE_GENERATION,
     KUBERNETES_VERSION,
     LWS_VERSION,
+    MULTI_HOST_PLACEMENT,
     Requirement,
 )
 from llmd_infra.versions import Version, try_parse_version
@@ -75,6 +89,16 @@ def check_kubernetes_version(r: Resource, config: Mapping[str, Any]) -> list[Fin
     return deferred.finish(findings)
 
 
+KUBERNETES_VERSION_POLICY = requirement_policy(
+    KUBERNETES_VERSION,
+    check_kubernetes_version,
+    version_types(),
+    how_to_meet(KUBERNETES_VERSION, f"Run Kubernetes {K8S} or newer."),
+    config=min_version_property(KUBERNETES_VERSION, KUBERNETES_VERSION.min_version().minor_str()),
+    severity="high",
+)
+
+
 # --- accelerator-supported ----------------------------------------------------------------------
 
 
@@ -105,6 +129,28 @@ def check_accelerator_supported(r: Resource, config: Mapping[str, Any]) -> list[
     return findings
 
 
+ACCELERATOR_SUPPORTED_POLICY = requirement_policy(
+    ACCELERATOR_SUPPORTED,
+    check_accelerator_supported,
+    pool_types(),
+    "Use an accelerator llm-d tests (NVIDIA L4, A100, H100, H200, B200 or newer; AMD MI250X or newer; "
+    "TPU v5e, v6e or newer), or set allowOlderAccelerators to accept best-effort support.",
+    config={
+        "allowOlderAccelerators": {
+            "type": "boolean",
+            "default": False,
+            "description": "Accept accelerators older than llm-d's tested ones.",
+        },
+        "allowUnknownAccelerators": {
+            "type": "boolean",
+            "default": False,
+            "description": "Accept accelerators the catalog does not know.",
+        },
+    },
+    severity="low",
+)
+
+
 # --- multi-host-placement -----------------------------------------------------------------------
 
 
@@ -123,6 +169,16 @@ def check_multi_host_placement(r: Resource, config: Mapping[str, Any]) -> list[F
                 )
             )
     return deferred.finish(findings)
+
+
+MULTI_HOST_PLACEMENT_POLICY = requirement_policy(
+    MULTI_HOST_PLACEMENT,
+    check_multi_host_placement,
+    pool_types(),
+    how_to_meet(MULTI_HOST_PLACEMENT, "Confine each multi-host pool to one network domain."),
+    config=MULTI_HOST_POOLS,
+    severity="high",
+)
 
 
 # --- accelerator-interconnect -------------------------------------------------------------------
@@ -149,6 +205,16 @@ def check_accelerator_interconnect(r: Resource, config: Mapping[str, Any]) -> li
                 Finding(f"{pool.label} is meant for multi-host inference ({pool.multi_host_reason}) but {problem}")
             )
     return deferred.finish(findings)
+
+
+ACCELERATOR_INTERCONNECT_POLICY = requirement_policy(
+    ACCELERATOR_INTERCONNECT,
+    check_accelerator_interconnect,
+    pool_types(),
+    how_to_meet(ACCELERATOR_INTERCONNECT, "Use RDMA-capable machines for multi-host pools, RDMA networking set up."),
+    config=MULTI_HOST_POOLS,
+    severity="high",
+)
 
 
 # --- host-* -------------------------------------------------------------------------------------
@@ -192,6 +258,42 @@ check_host_cpu_cores = _host_check(HOST_CPU_CORES, "physical cores", "physical_c
 check_host_memory = _host_check(HOST_MEMORY, "memory", "memory_gib", " GiB")
 check_host_network_bandwidth = _host_check(HOST_NETWORK_BANDWIDTH, "NIC bandwidth", "max_nic_gbps", " Gbps")
 check_host_pcie_generation = _host_check(HOST_PCIE_GENERATION, "PCIe generation", "pcie_generation", "")
+
+HOST_NETWORK_BANDWIDTH_POLICY = requirement_policy(
+    HOST_NETWORK_BANDWIDTH,
+    check_host_network_bandwidth,
+    pool_types(),
+    f"Choose a machine type with {HOST_NETWORK_BANDWIDTH.min_int()} Gbps or more of host networking.",
+    config=minimum_property(HOST_NETWORK_BANDWIDTH),
+    severity="low",
+)
+
+HOST_CPU_CORES_POLICY = requirement_policy(
+    HOST_CPU_CORES,
+    check_host_cpu_cores,
+    pool_types(),
+    f"Choose a machine type with {HOST_CPU_CORES.min_int()} or more physical cores.",
+    config=minimum_property(HOST_CPU_CORES),
+    severity="low",
+)
+
+HOST_MEMORY_POLICY = requirement_policy(
+    HOST_MEMORY,
+    check_host_memory,
+    pool_types(),
+    f"Choose a machine type with {HOST_MEMORY.min_int()} GiB or more of memory.",
+    config=minimum_property(HOST_MEMORY),
+    severity="low",
+)
+
+HOST_PCIE_GENERATION_POLICY = requirement_policy(
+    HOST_PCIE_GENERATION,
+    check_host_pcie_generation,
+    pool_types(),
+    f"Choose a machine type with PCIe {HOST_PCIE_GENERATION.min_int()} or newer.",
+    config=minimum_property(HOST_PCIE_GENERATION),
+    severity="low",
+)
 
 
 # --- lws-version --------------------------------------------------------------------------------
@@ -248,6 +350,16 @@ def check_lws_version(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
 
 LWS_TYPES = frozenset({*HELM_TYPES, *MANIFEST_TYPES, DEPLOYMENT, CRD_V1})
 
+LWS_VERSION_POLICY = requirement_policy(
+    LWS_VERSION,
+    check_lws_version,
+    LWS_TYPES,
+    f"Install LeaderWorkerSet {LWS_MIN} or newer: helm chart oci://registry.k8s.io/lws/charts/lws with "
+    f"version >= {LWS_MIN}, or the release manifests of v{LWS_MIN} or newer.",
+    config=min_version_property(LWS_VERSION, str(LWS_VERSION.min_version())),
+    severity="high",
+)
+
 
 # --- stack-level companions: lws-installed and gpu-driver-path -----------------------------------
 
@@ -275,6 +387,23 @@ def check_lws_installed(resources: Sequence[StackResource], config: Mapping[str,
             f"multi-host inference with LWS {LWS_VERSION.min_version()} or newer"
         )
     ]
+
+
+LWS_INSTALLED_POLICY = requirement_policy(
+    LWS_VERSION,
+    check_lws_installed,
+    frozenset({STACK}),
+    "Install LeaderWorkerSet (llmd-infra's LWS add-on, or the LWS Helm chart) in stacks with multi-host pools.",
+    kind="stack",
+    name="lws-installed",
+    enforcement="advisory",
+    description=(
+        "Stacks with multi-host pools install LeaderWorkerSet: llm-d deploys multi-host inference with "
+        f"LWS (companion of '{LWS_VERSION.id}')."
+    ),
+    config=MULTI_HOST_POOLS,
+    severity="low",
+)
 
 
 _DRIVER_CHART_MARKERS = ("gpu-operator", "dra-driver-gpu", "dra-driver-nvidia", "amd-gpu")
@@ -311,3 +440,29 @@ def check_gpu_driver_path(resources: Sequence[StackResource], config: Mapping[st
                 )
             )
     return findings
+
+
+GPU_DRIVER_PATH_POLICY = requirement_policy(
+    GPU_DRIVER_PATH,
+    check_gpu_driver_path,
+    frozenset({STACK}),
+    how_to_meet(GPU_DRIVER_PATH, "Keep the provider's driver installation, or install a GPU Operator or DRA driver."),
+    kind="stack",
+    severity="low",
+)
+
+
+POLICIES: tuple[PolicySpec, ...] = (
+    KUBERNETES_VERSION_POLICY,
+    ACCELERATOR_SUPPORTED_POLICY,
+    MULTI_HOST_PLACEMENT_POLICY,
+    ACCELERATOR_INTERCONNECT_POLICY,
+    HOST_NETWORK_BANDWIDTH_POLICY,
+    HOST_CPU_CORES_POLICY,
+    HOST_MEMORY_POLICY,
+    HOST_PCIE_GENERATION_POLICY,
+    LWS_VERSION_POLICY,
+    LWS_INSTALLED_POLICY,
+    GPU_DRIVER_PATH_POLICY,
+)
+"""The requirement policies, in report order."""

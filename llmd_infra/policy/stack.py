@@ -12,10 +12,12 @@ from llmd_infra.policy.common import (
     MANIFEST_TYPES,
     STACK,
     Finding,
+    PolicySpec,
     Resource,
     StackResource,
     as_str,
     get,
+    security_policy,
 )
 from llmd_infra.policy.requirements import LWS_CRD_NAME, is_lws_chart, lws_versions
 from llmd_infra.policy.resources import cluster_types
@@ -110,3 +112,43 @@ def check_kubeconfig_secret(resources: Sequence[StackResource], config: Mapping[
                     )
                 )
     return findings
+
+
+POLICIES: tuple[PolicySpec, ...] = (
+    security_policy(
+        "cluster-protected",
+        "Clusters carry Pulumi's protect option.",
+        check_cluster_protected,
+        frozenset({STACK}),
+        "advisory",
+        "Create clusters with opts=pulumi.ResourceOptions(protect=True) (llmd-infra:protect, default on).",
+        ("https://www.pulumi.com/docs/iac/concepts/options/protect/",),
+        "stack",
+        severity="medium",
+        kind="stack",
+    ),
+    security_policy(
+        "lws-crd-protected",
+        "LeaderWorkerSet installs are protected and cannot lose the LWS CRD in an upgrade.",
+        check_lws_crd_protected,
+        LWS_CRD_TYPES,
+        "advisory",
+        "Give the LWS release/manifests protect=True; move installs of chart <= 0.7.x to 0.8+ before 0.9+.",
+        ("kubernetes-sigs/lws#880", "llm-d multi-node docs"),
+        "stack",
+        severity="medium",
+    ),
+    security_policy(
+        "kubeconfig-output-secret",
+        "Outputs holding a kubeconfig are secrets.",
+        check_kubeconfig_secret,
+        frozenset({STACK}),
+        "mandatory",
+        "Export kubeconfigs as pulumi.Output.secret(...) (DOKS kube_configs are secret already).",
+        ("CIS GKE 5.8.1 (credential exposure)",),
+        "stack",
+        severity="high",
+        kind="stack",
+        harness_only=True,
+    ),
+)

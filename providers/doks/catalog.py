@@ -1,10 +1,14 @@
-"""DigitalOcean droplet size slugs for DOKS node pools: GPU sizes (§4a) and a few CPU sizes.
+"""DigitalOcean droplet size slugs for DOKS node pools (GPU sizes and a few CPU sizes), and what DOKS
+puts on GPU nodes.
 
-Sources (``accelerator-catalog.md`` §4):
+Sources:
 
-* [DO-F] DigitalOcean GPU Droplet features/sizes documentation (docs.digitalocean.com, GPU Droplets)
-* [DO-RN] DOKS release notes; [DO-G] https://docs.digitalocean.com/products/kubernetes/details/supported-gpus/
+* [DO-F] https://docs.digitalocean.com/products/droplets/details/features/ (GPU Droplets, contract-only
+  single- and multi-node GPU Droplets)
+* [DO-RN] https://docs.digitalocean.com/release-notes/kubernetes/;
+  [DO-G] https://docs.digitalocean.com/products/kubernetes/details/supported-gpus/
 * [DO-MN] https://docs.digitalocean.com/products/kubernetes/how-to/configure-multinode-gpus/
+* [DO-M] https://docs.digitalocean.com/products/kubernetes/details/managed/ (labels and taints of GPU nodes)
 
 Why the numbers look the way they do:
 
@@ -15,20 +19,22 @@ Why the numbers look the way they do:
   ``k8s-rdma-shared-dev-plugin`` as ``rdma/fabric0..7``. The reference does not say RoCE or
   InfiniBand; the 2025-10-31 revision of [DO-MN] itself names the ``doca-roce`` RDMA driver for
   these NICs, so fabric rows are ``RdmaKind.ROCE`` and cite that in ``note``.
-* **DOKS support.** ``doks_supported`` is ``None`` where the reference finds no DigitalOcean source
+* **DOKS support.** ``doks_supported`` is ``None`` where no DigitalOcean source was found
   for DOKS node pools of that size: H200 sizes and the spot MI350X/MI355X sizes.
 * **Cores, PCIe** are not published for Droplets: ``None``. ``arch`` is x86_64 (no Arm GPU Droplet
   appears in any source).
-* **CPU sizes** (system pools) are not in the accelerator reference. Their vCPU count and memory
+* **CPU sizes** (system pools). Their vCPU count and memory
   are read from the slug (``s-4vcpu-8gb`` = 4 vCPU, 8 GB); memory is stored as GB → GiB rounded
   down, the conservative reading of "gb". ``c-16`` names only its vCPUs, so its memory is ``None``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from llmd_infra.catalog.types import Arch, MachineShape, RdmaKind, gb_to_gib
+from llmd_infra.catalog.types import Arch, MachineShape, RdmaKind, Vendor, gb_to_gib
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,9 @@ class DoksSize(MachineShape):
     doks_supported: bool | None = True
     """``None`` where no DigitalOcean source confirms DOKS node pools of this size."""
 
-_DO_F = "accelerator-catalog.md §4a [DO-F] DigitalOcean GPU Droplet sizes (docs.digitalocean.com)"
+_DO_F = "[DO-F] https://docs.digitalocean.com/products/droplets/details/features/ (GPU Droplet sizes)"
 _DO_MN = "[DO-MN] docs.digitalocean.com/products/kubernetes/how-to/configure-multinode-gpus/"
-_SPOT_SRC = "accelerator-catalog.md §4a: third-party listing of DO API sizes (unconfirmed by DigitalOcean)"
+_SPOT_SRC = "third-party listing of DigitalOcean API size slugs (unconfirmed by DigitalOcean)"
 _VPC_GBPS = 25.0
 _NET_NOTE = "10 Gbps public + 25 Gbps VPC [DO-F]; the VPC 25 Gbps is kept"
 _FABRIC_NOTE = (
@@ -112,7 +118,7 @@ def _fabric(base: DoksSize, extra_note: str = "") -> DoksSize:
     )
 
 
-_H200_NOTE = "DOKS node pools of H200 sizes: no DigitalOcean source found (accelerator-catalog.md §4b)"
+_H200_NOTE = "DOKS node pools of H200 sizes: no DigitalOcean source found"
 _SPOT_NOTE = "spot; DOKS support unknown; listing unconfirmed"
 
 _H100_8 = _gpu("gpu-h100x8-640gb", "H100", 8, 160, 1920, _DO_F)
@@ -183,7 +189,7 @@ def _cpu(slug: str, vcpus: int, memory_gb: int | None) -> DoksSize:
         arch=Arch.X86_64,
         source=(
             "DigitalOcean Droplet slug naming convention (<class>-<N>vcpu-<M>gb); "
-            "not in accelerator-catalog.md"
+            "https://docs.digitalocean.com/products/droplets/details/features/ (CPU Droplet plans)"
         ),
         note=f"CPU-only system-pool size; {memory_note}; no jumbo frames on non-GPU Droplets "
         "(docs.digitalocean.com/products/droplets/details/limits)",
@@ -209,3 +215,33 @@ def doks_size(slug: str) -> DoksSize | None:
 MACHINES = DOKS_SIZES
 """The room's catalog as the core reads it (:mod:`llmd_infra.registry`)."""
 machine_shape = doks_size
+
+
+# --- what DOKS puts on GPU nodes -------------------------------------------------------------------
+
+DOKS_LABEL_PREFIX = "doks.digitalocean.com/"
+"""DOKS sets and reconciles node labels of this prefix itself [DO-M]: a pool cannot set them."""
+GPU_BRAND_LABEL = "doks.digitalocean.com/gpu-brand"
+GPU_MODEL_LABEL = "doks.digitalocean.com/gpu-model"
+
+
+@dataclass(frozen=True)
+class GpuNodeFacts:
+    """What DOKS puts on the GPU nodes of one vendor [DO-M], and the resource pods request [DO-MN]."""
+
+    brand: str
+    """Value of ``doks.digitalocean.com/gpu-brand``."""
+    taint: str
+    """Key of the ``NoSchedule`` taint DOKS puts on the nodes (pods tolerate it)."""
+    resource: str
+    """Extended resource of the vendor's device plugin."""
+    source: str = "[DO-M] https://docs.digitalocean.com/products/kubernetes/details/managed/; [DO-MN]"
+
+
+GPU_NODES: Mapping[Vendor, GpuNodeFacts] = MappingProxyType(
+    {
+        Vendor.NVIDIA: GpuNodeFacts(brand="nvidia", taint="nvidia.com/gpu", resource="nvidia.com/gpu"),
+        Vendor.AMD: GpuNodeFacts(brand="amd", taint="amd.com/gpu", resource="amd.com/gpu"),
+    }
+)
+"""Per accelerator vendor: DOKS's GPU node label value, taint and device-plugin resource."""

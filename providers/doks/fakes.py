@@ -11,15 +11,20 @@ from typing import Any
 from llmd_infra.plan.fakes import FAKE_CA, InvokeFactory, OutputFactory, fake_ip, fake_uuid
 
 
+def _raw_kubeconfig(cluster: str, endpoint: str, token: str) -> str:
+    """A kubeconfig shaped like the one DOKS returns (bearer-token user ``do-<cluster>-admin``)."""
+    return (
+        "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: "
+        f"{FAKE_CA}\n    server: {endpoint}\n  name: do-{cluster}\n"
+        f"contexts:\n- context:\n    cluster: do-{cluster}\n    user: do-{cluster}-admin\n  name: do-{cluster}\n"
+        f"current-context: do-{cluster}\nusers:\n- name: do-{cluster}-admin\n  user:\n    token: {token}\n"
+    )
+
+
 def _doks_cluster(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     cluster_id = fake_uuid(name)
     endpoint = f"https://{cluster_id}.k8s.ondigitalocean.com"
-    raw = (
-        "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: "
-        f"{FAKE_CA}\n    server: {endpoint}\n  name: do-{inputs.get('name', name)}\n"
-        "contexts:\n- context:\n    cluster: do-{0}\n    user: do-{0}-admin\n  name: do-{0}\n"
-        "current-context: do-{0}\nusers:\n- name: do-{0}-admin\n  user:\n    token: offline-token\n"
-    ).replace("{0}", str(inputs.get("name", name)))
+    raw = _raw_kubeconfig(str(inputs.get("name", name)), endpoint, "offline-token")
     return cluster_id, {
         "endpoint": endpoint,
         "ipv4Address": fake_ip(name),
@@ -27,6 +32,32 @@ def _doks_cluster(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any
         "urn": f"do:kubernetes:{cluster_id}",
         "kubeConfigs": [
             {"rawConfig": raw, "host": endpoint, "clusterCaCertificate": FAKE_CA, "token": "offline-token"}
+        ],
+    }
+
+
+def _get_doks_cluster(args: dict[str, Any]) -> dict[str, Any]:
+    """``get_kubernetes_cluster``: the cluster looked up by name, with a credential minted for this lookup
+    (the DOKS provider builds its Kubernetes provider from it at every run)."""
+    name = str(args.get("name", "cluster"))
+    cluster_id = fake_uuid(name)
+    endpoint = f"https://{cluster_id}.k8s.ondigitalocean.com"
+    token = "offline-fresh-token"
+    return {
+        "id": cluster_id,
+        "name": name,
+        "endpoint": endpoint,
+        "status": "running",
+        "kubeConfigs": [
+            {
+                "rawConfig": _raw_kubeconfig(name, endpoint, token),
+                "host": endpoint,
+                "clusterCaCertificate": FAKE_CA,
+                "token": token,
+                "clientCertificate": "",
+                "clientKey": "",
+                "expiresAt": "2000-01-08T00:00:00Z",
+            }
         ],
     }
 
@@ -41,6 +72,7 @@ OUTPUTS: dict[str, OutputFactory] = {
 }
 
 INVOKES: dict[str, InvokeFactory] = {
+    "digitalocean:index/getKubernetesCluster:getKubernetesCluster": _get_doks_cluster,
     "digitalocean:index/getKubernetesVersions:getKubernetesVersions": lambda args: {
         "latestVersion": f"{args.get('versionPrefix', '1.34.')}1-do.0",
         "validVersions": [f"{args.get('versionPrefix', '1.34.')}1-do.0"],

@@ -1,18 +1,100 @@
-"""The ``GkeCluster`` arguments: the contract other Pulumi languages will consume.
+"""The ``GkeCluster`` arguments: the contract every Pulumi language consumes.
 
 Keys are the snake_case names of the ``llmd-infra:cluster`` config keys (see
-:mod:`llmd_infra.config.gke` for the YAML shape and every rule); the component validates them with
-the same pydantic model, so a component built from code fails exactly like a stack file would.
+:mod:`llmd_infra.providers.gke.config` for the YAML shape and every rule); the component validates them with
+the same pydantic model, so a component built from code fails exactly like a stack file would
+(``tests/test_args_shape.py`` keeps these TypedDicts and the models from drifting apart).
+
+The same classes are the source of the ``llmd-infra`` package schema (``llmd-infra schema``): the
+SDK's analyzer reads their annotations and docstrings at run time, so this module must not use
+``from __future__ import annotations`` (string annotations cannot be analyzed), and every type
+name here is unique across providers (the analyzer puts all types in one ``index`` module) —
+hence the ``Gke`` prefix. The names without it (``AcceleratorPoolArgs``, ...) stay as aliases.
+
+A choice between fixed strings is an ``Enum`` at run time (the schema gets an enum type, so other
+languages offer the values) and, for type checkers, the plain string ``Literal`` a Python caller
+writes or the enum member: see the ``*Value`` aliases below. ``TypedDict`` is ``typing``'s: the
+analyzer reads optional keys only from it (``typing_extensions.TypedDict`` would make every key required).
 """
 
-from __future__ import annotations
+from enum import Enum
+from typing import TYPE_CHECKING, Literal, TypedDict
 
-from typing import Literal
-
-from typing_extensions import Required, TypedDict
+from typing_extensions import Required
 
 
-class AutoscalingArgs(TypedDict):
+class GkeReleaseChannel(str, Enum):
+    """GKE release channel of the cluster."""
+
+    RAPID = "RAPID"
+    """Newest GKE versions first."""
+    REGULAR = "REGULAR"
+    """Versions a few weeks after RAPID (the default)."""
+    STABLE = "STABLE"
+    """Versions after REGULAR has proven them."""
+    EXTENDED = "EXTENDED"
+    """A minor version kept for up to 24 months (extended support charges apply)."""
+
+
+class GkeTaintEffect(str, Enum):
+    """Kubernetes taint effect."""
+
+    NO_SCHEDULE = "NoSchedule"
+    """New pods without a toleration are not scheduled."""
+    PREFER_NO_SCHEDULE = "PreferNoSchedule"
+    """The scheduler avoids the node for pods without a toleration."""
+    NO_EXECUTE = "NoExecute"
+    """Pods without a toleration are evicted too."""
+
+
+class GkeRdmaPath(str, Enum):
+    """GPUDirect-RDMA path of a GPU pool."""
+
+    NONE = "none"
+    """No RDMA between hosts."""
+    DRANET = "dranet"
+    """llm-d's path: DRA with GKE's managed DRANET and the NVIDIA DRA driver."""
+    MULTI_NETWORK = "multi-network"
+    """The manual multi-network path: one RoCE VPC per RDMA NIC and GKE network objects (gIB)."""
+
+
+class GkeGpuDriver(str, Enum):
+    """How GKE installs the NVIDIA driver on a GPU pool."""
+
+    DEFAULT = "default"
+    """GKE's default driver version."""
+    LATEST = "latest"
+    """GKE's latest driver version."""
+    DISABLED = "disabled"
+    """No GKE installation (the ``dranet`` path installs the driver itself)."""
+
+
+class GkeDiskType(str, Enum):
+    """Boot disk type of a node pool."""
+
+    PD_BALANCED = "pd-balanced"
+    """Balanced persistent disk."""
+    PD_SSD = "pd-ssd"
+    """SSD persistent disk."""
+    HYPERDISK_BALANCED = "hyperdisk-balanced"
+    """Hyperdisk Balanced (the only boot disk of A3 Ultra, A4 and A4X)."""
+
+
+if TYPE_CHECKING:
+    ReleaseChannelValue = Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"] | GkeReleaseChannel
+    TaintEffectValue = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | GkeTaintEffect
+    RdmaPathValue = Literal["none", "dranet", "multi-network"] | GkeRdmaPath
+    GpuDriverValue = Literal["default", "latest", "disabled"] | GkeGpuDriver
+    DiskTypeValue = Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"] | GkeDiskType
+else:
+    ReleaseChannelValue = GkeReleaseChannel
+    TaintEffectValue = GkeTaintEffect
+    RdmaPathValue = GkeRdmaPath
+    GpuDriverValue = GkeGpuDriver
+    DiskTypeValue = GkeDiskType
+
+
+class GkeAutoscaling(TypedDict):
     """Autoscaling bounds (total nodes of the pool)."""
 
     min_nodes: int
@@ -21,18 +103,18 @@ class AutoscalingArgs(TypedDict):
     """Most nodes (>= min_nodes)."""
 
 
-class TaintArgs(TypedDict, total=False):
+class GkeTaint(TypedDict, total=False):
     """A node taint."""
 
     key: Required[str]
     """Taint key (the pool always carries ``nvidia.com/gpu`` or ``google.com/tpu`` as well)."""
     value: str
     """Taint value (default empty)."""
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
+    effect: TaintEffectValue
     """Default ``NoSchedule``."""
 
 
-class ReservationArgs(TypedDict, total=False):
+class GkeReservation(TypedDict, total=False):
     """A specific Compute Engine reservation to consume."""
 
     name: Required[str]
@@ -40,10 +122,10 @@ class ReservationArgs(TypedDict, total=False):
     block: str
     """A reservation block (``<name>/reservationBlocks/<block>``)."""
     project: str
-    """Project owning a shared reservation."""
+    """Project owning a shared reservation (default: the cluster's)."""
 
 
-class AuthorizedNetworkArgs(TypedDict, total=False):
+class GkeAuthorizedNetwork(TypedDict, total=False):
     """A CIDR allowed to reach the control plane."""
 
     cidr: Required[str]
@@ -52,7 +134,7 @@ class AuthorizedNetworkArgs(TypedDict, total=False):
     """Display name (default: the CIDR)."""
 
 
-class ExistingNetworkArgs(TypedDict):
+class GkeExistingNetwork(TypedDict):
     """An existing VPC/subnet with secondary ranges for pods and services."""
 
     network: str
@@ -65,12 +147,12 @@ class ExistingNetworkArgs(TypedDict):
     """Secondary range of ``subnetwork`` for services."""
 
 
-class NetworkArgs(TypedDict, total=False):
+class GkeNetwork(TypedDict, total=False):
     """The cluster network (a new VPC-native network unless ``existing`` is given)."""
 
-    master_authorized_networks: Required[list[AuthorizedNetworkArgs]]
+    master_authorized_networks: Required[list[GkeAuthorizedNetwork]]
     """CIDRs allowed to reach the control plane (at least one; never 0.0.0.0/0)."""
-    existing: ExistingNetworkArgs
+    existing: GkeExistingNetwork
     """Use this VPC/subnet instead of creating one (the node, pods, services and proxy CIDRs are then unused)."""
     node_cidr: str
     """Node subnet of a new network (default ``10.0.0.0/20``)."""
@@ -90,14 +172,14 @@ class NetworkArgs(TypedDict, total=False):
     """Range carved into one /24 per RDMA NIC on the multi-network path (default ``192.168.64.0/18``)."""
 
 
-class SystemPoolArgs(TypedDict, total=False):
+class GkeSystemPool(TypedDict, total=False):
     """The CPU pool add-ons, the router and the EPP run on."""
 
     machine_type: str
     """Default ``e2-standard-16`` (llm-d's router recommendation)."""
     node_count: int
     """Total nodes (default: one per zone); spread evenly over ``zones``."""
-    autoscaling: AutoscalingArgs
+    autoscaling: GkeAutoscaling
     """Instead of ``node_count``."""
     disk_size_gb: int
     """Boot disk size (default 200)."""
@@ -105,7 +187,7 @@ class SystemPoolArgs(TypedDict, total=False):
     """Default: the cluster's ``zones``."""
 
 
-class AcceleratorPoolArgs(TypedDict, total=False):
+class GkeAcceleratorPool(TypedDict, total=False):
     """A GPU or TPU node pool."""
 
     name: Required[str]
@@ -120,18 +202,18 @@ class AcceleratorPoolArgs(TypedDict, total=False):
     """TPU slice topology (``4x4``, ``2x2x2``); multi-host topologies make a multi-host pool."""
     node_count: int
     """Total nodes of a fixed-size pool (default 1, or the hosts of a multi-host TPU topology)."""
-    autoscaling: AutoscalingArgs
+    autoscaling: GkeAutoscaling
     """Instead of ``node_count``; not for multi-host TPU slices."""
     multi_host: bool
     """Labels the pool ``llm-d.ai/multi-host=true`` and places it compactly in one zone (GPU pools need an
     ``rdma`` path; for TPUs it is derived from the topology)."""
     zones: list[str]
     """Default: the cluster's ``zones``; exactly one for multi-host, compact or multi-network pools."""
-    rdma: Literal["none", "dranet", "multi-network"]
+    rdma: RdmaPathValue
     """GPUDirect-RDMA path: llm-d's DRA + managed DRANET, or the manual multi-network (gIB) networks."""
-    gpu_driver: Literal["default", "latest", "disabled"]
+    gpu_driver: GpuDriverValue
     """GKE GPU driver installation (default ``default``; ``disabled`` and only that on ``dranet``)."""
-    reservation: ReservationArgs
+    reservation: GkeReservation
     """Consume a specific reservation (not with ``spot``/``flex_start``)."""
     spot: bool
     """Spot VMs."""
@@ -141,16 +223,16 @@ class AcceleratorPoolArgs(TypedDict, total=False):
     """``placement_policy.type = COMPACT`` (default: ``multi_host``); one zone."""
     disk_size_gb: int
     """Boot disk size (default 200 + 100 per accelerator)."""
-    disk_type: Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"]
+    disk_type: DiskTypeValue
     """Boot disk type (default: ``hyperdisk-balanced`` on A3 Ultra/A4/A4X, which accept nothing else;
     else ``pd-balanced``)."""
     labels: dict[str, str]
     """Extra Kubernetes node labels."""
-    taints: list[TaintArgs]
+    taints: list[GkeTaint]
     """Extra node taints."""
 
 
-class LwsArgs(TypedDict, total=False):
+class GkeLws(TypedDict, total=False):
     """LeaderWorkerSet add-on."""
 
     enabled: bool
@@ -161,7 +243,7 @@ class LwsArgs(TypedDict, total=False):
     """Install the DisaggregatedSet webhook (LWS >= 0.11; default false)."""
 
 
-class GatewayCrdsArgs(TypedDict, total=False):
+class GkeGatewayCrds(TypedDict, total=False):
     """Gateway API + Inference Extension CRDs (installed only while GKE does not install them itself)."""
 
     enabled: bool
@@ -176,7 +258,7 @@ class GatewayCrdsArgs(TypedDict, total=False):
     """Install the GAIE CRDs (default true)."""
 
 
-class DraDriverArgs(TypedDict, total=False):
+class GkeDraDriver(TypedDict, total=False):
     """NVIDIA DRA driver for GPUs, installed on the ``dranet`` path."""
 
     version: str
@@ -192,7 +274,7 @@ class GkeClusterArgs(TypedDict, total=False):
     """Region of the (regional, HA) control plane."""
     zones: Required[list[str]]
     """Default node zones (all in ``region``)."""
-    network: Required[NetworkArgs]
+    network: Required[GkeNetwork]
     """Control-plane access and the VPC."""
     cluster_name: str
     """GKE cluster name (default: the component's resource name)."""
@@ -200,34 +282,64 @@ class GkeClusterArgs(TypedDict, total=False):
     """Default: the ``gcp:project`` config value (an explicit gcp provider's project is not read)."""
     kubernetes_version: str
     """``min_master_version`` (>= llm-d's minimum)."""
-    release_channel: Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"]
+    release_channel: ReleaseChannelValue
     """GKE release channel (default ``REGULAR``)."""
     deletion_protection: bool
     """GKE deletion protection (default: follows ``protect``)."""
     labels: dict[str, str]
     """GCP resource labels of the cluster (plus ``managed-by: llmd-infra``) and of its node VMs."""
-    system_pool: SystemPoolArgs
+    system_pool: GkeSystemPool
     """The CPU pool (defaults: ``e2-standard-16``, one node per zone)."""
-    accelerator_pools: list[AcceleratorPoolArgs]
+    accelerator_pools: list[GkeAcceleratorPool]
     """GPU/TPU pools."""
-    lws: LwsArgs
-    """LeaderWorkerSet add-on."""
-    gateway_crds: GatewayCrdsArgs
-    """Gateway API / GAIE CRDs for GKE versions that do not install them."""
-    dra_driver: DraDriverArgs
-    """NVIDIA DRA driver settings (used by ``dranet`` pools)."""
+    lws: GkeLws
     """LeaderWorkerSet add-on (default: installed at the pinned version)."""
+    gateway_crds: GkeGatewayCrds
+    """Gateway API / GAIE CRDs for GKE versions that do not install them."""
+    dra_driver: GkeDraDriver
+    """NVIDIA DRA driver settings (used by ``dranet`` pools)."""
     protect: bool
     """Pulumi ``protect`` on the cluster and the accelerator pools (default: the ``opts.protect`` passed
     to the component, else true)."""
 
 
+# The names before the schema needed unique ones (kept for existing programs).
+AutoscalingArgs = GkeAutoscaling
+TaintArgs = GkeTaint
+ReservationArgs = GkeReservation
+AuthorizedNetworkArgs = GkeAuthorizedNetwork
+ExistingNetworkArgs = GkeExistingNetwork
+NetworkArgs = GkeNetwork
+SystemPoolArgs = GkeSystemPool
+AcceleratorPoolArgs = GkeAcceleratorPool
+LwsArgs = GkeLws
+GatewayCrdsArgs = GkeGatewayCrds
+DraDriverArgs = GkeDraDriver
+
 __all__ = [
     "AcceleratorPoolArgs",
     "AuthorizedNetworkArgs",
     "AutoscalingArgs",
+    "DraDriverArgs",
     "ExistingNetworkArgs",
+    "GatewayCrdsArgs",
+    "GkeAcceleratorPool",
+    "GkeAuthorizedNetwork",
+    "GkeAutoscaling",
     "GkeClusterArgs",
+    "GkeDiskType",
+    "GkeDraDriver",
+    "GkeExistingNetwork",
+    "GkeGatewayCrds",
+    "GkeGpuDriver",
+    "GkeLws",
+    "GkeNetwork",
+    "GkeRdmaPath",
+    "GkeReleaseChannel",
+    "GkeReservation",
+    "GkeSystemPool",
+    "GkeTaint",
+    "GkeTaintEffect",
     "LwsArgs",
     "NetworkArgs",
     "ReservationArgs",

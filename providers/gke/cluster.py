@@ -1,6 +1,8 @@
-"""``GkeCluster``: a secure-by-default GKE Standard cluster that meets llm-d's prerequisites."""
+"""``GkeCluster``: a secure-by-default GKE Standard cluster that meets llm-d's prerequisites.
 
-from __future__ import annotations
+The class annotations of ``GkeCluster`` are the outputs of the ``llmd-infra`` package schema (the
+SDK's analyzer reads them at run time), so this module does not use ``from __future__ import annotations``.
+"""
 
 from collections.abc import Callable
 from typing import Any, NamedTuple, cast
@@ -17,6 +19,7 @@ from llmd_infra.config.base import LlmdModel, alias_of, validate_args
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
+from llmd_infra.hosting import component_type
 from llmd_infra.providers.gke.args import GkeClusterArgs
 from llmd_infra.providers.gke.config import GkeClusterConfig
 from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
@@ -158,10 +161,15 @@ class GkeCluster(pulumi.ComponentResource):
     """
 
     kubeconfig: pulumi.Output[str]
+    """Kubeconfig of the cluster (a secret), authenticating with ``gke-gcloud-auth-plugin``."""
     cluster_name: pulumi.Output[str]
+    """GKE cluster name."""
     k8s_provider: k8s.Provider
-    system_pool: pulumi.Resource
+    """Kubernetes provider for your own in-cluster resources (depends only on the cluster API)."""
+    system_node_pool: gcp.container.NodePool
+    """The CPU system pool's node pool: what in-cluster resources wait for (never an accelerator pool)."""
     accelerator_pools: pulumi.Output[list[AcceleratorPoolSummary]]
+    """The accelerator pools, described in requirement terms."""
 
     def __init__(self, name: str, args: GkeClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # A caller's opts.protect is the default for the cluster and the accelerator pools, which set
@@ -173,7 +181,7 @@ class GkeCluster(pulumi.ComponentResource):
         self.config = config
         props = config.model_dump(by_alias=True, exclude_none=True, exclude={"provider"})
         props["protect"] = protect
-        super().__init__(TYPE, name, props, opts)
+        super().__init__(component_type(TYPE), name, props, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         project: pulumi.Output[str] = pulumi.Output.from_input(project_arg)
@@ -326,7 +334,10 @@ class GkeCluster(pulumi.ComponentResource):
 
         # --- pools --------------------------------------------------------------------------------
         self.system = SystemPool(f"{name}-system", config, self.cluster, sa_email, project_arg, child)
-        self.system_pool = self.system
+        # Annotated here, not on the class: a class annotation would be a schema output, and a schema
+        # cannot type "any resource" (cross-language programs get ``system_node_pool``).
+        self.system_pool: pulumi.Resource = self.system
+        self.system_node_pool = self.system.node_pool
         self.pools = [
             AcceleratorPool(
                 f"{name}-{pool.name}",
