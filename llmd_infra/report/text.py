@@ -149,8 +149,8 @@ def render_to(console: Console, plan: Plan, analysis: Analysis) -> None:
             console.print(table)
         else:
             # A narrow terminal: one heading line per finding, its message wrapped below it.
-            for level, policy, resource, message in rows:
-                console.print(Text.assemble(level, "  ", policy, "  ", resource), overflow="fold")
+            for level, policy, subject, message in rows:
+                console.print(Text.assemble(level, "  ", policy, "  ", subject), overflow="fold")
                 console.print(Padding(message, (0, 0, 0, 4)))
 
     lines = output_lines(plan.outputs)
