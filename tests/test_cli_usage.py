@@ -240,3 +240,18 @@ def test_bad_config_paths_are_exit_2(capsys: pytest.CaptureFixture[str], pair: s
     assert (code, err) == (2, f"error: {message}\n")
     with pytest.raises(UsageError):
         load_stack_config(load_project(REPO), "gke-l4-dev", overrides=dict([pair.split("=", 1)]))
+
+
+def test_every_subcommand_takes_debug_and_file_errors_are_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    parser = cli.build_parser()
+    subcommands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"preview", "requirements", "policies", "stacks"} <= set(subcommands)
+    for name, subparser in subcommands.items():
+        assert "--debug" in subparser._option_string_actions, name
+    # A subcommand's own file error (not caught by it) is still a message and exit 2, not a traceback.
+    if "schema" in subcommands:
+        missing = tmp_path / "no-such-folder" / "schema.json"
+        code, _, err = _run(capsys, "schema", "--output", str(missing))
+        assert (code, err) == (2, f"error: No such file or directory: {missing}\n")
