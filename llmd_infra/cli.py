@@ -46,8 +46,13 @@ class Command(Protocol):
 
 def consoles() -> tuple[Console, Console]:
     """(stdout, stderr) consoles. rich detects the terminal: its width and colours on a TTY; on a
-    pipe or file no colours, and reports that must not wrap are rendered plain (see report.text)."""
-    return Console(file=sys.stdout, soft_wrap=False), Console(file=sys.stderr, soft_wrap=True)
+    pipe or file no colours and no width to wrap at (one line stays one line)."""
+    out = Console(file=sys.stdout, soft_wrap=False)
+    if not out.is_terminal:
+        from llmd_infra.report.text import PLAIN_WIDTH
+
+        out = Console(file=sys.stdout, soft_wrap=False, width=PLAIN_WIDTH)
+    return out, Console(file=sys.stderr, soft_wrap=True)
 
 
 @contextmanager

@@ -36,7 +36,7 @@ AUDIT: list[tuple[str, dict[str, Any], str]] = [
     ("gke-l4-dev", {"cluster.region": "us-east1", "cluster.zones[0]": "us-east1-b"}, CHANGES),
     ("gke-l4-dev", {"cluster.zones[0]": "us-central1-b"}, CHANGES),
     ("gke-l4-dev", {"cluster.name": "other-name"}, CHANGES),
-    ("gke-l4-dev", {"cluster.provider": "doks"}, "llmd-infra:cluster.provider: 'doks' is not allowed"),
+    ("gke-l4-dev", {"cluster.provider": "azure"}, "llmd-infra:cluster.provider: 'azure' is not allowed"),
     ("gke-l4-dev", {"cluster.kubernetesVersion": "1.33"}, CHANGES),
     ("gke-l4-dev", {"cluster.releaseChannel": "RAPID"}, CHANGES),
     ("gke-l4-dev", {"cluster.deletionProtection": True}, CHANGES),

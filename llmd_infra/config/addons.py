@@ -7,6 +7,7 @@ states a minimum, overrides are checked against the requirement record, never a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -28,9 +29,16 @@ LinkType = Literal["infiniband", "ether"]
 
 
 
+@functools.cache
+def _defaults(model: type[LlmdModel]) -> LlmdModel:
+    """A section with every default, validated (what an unset key amounts to)."""
+    return model()
+
+
 class _Switchable(LlmdModel):
     """An ``llmd-infra:addons`` section with ``enabled``: settings of a section switched off with
-    ``enabled: false`` have no effect, so they are refused rather than silently ignored."""
+    ``enabled: false`` have no effect, so they are refused rather than silently ignored (a value equal
+    to its default changes nothing either way and passes, so a dumped section validates again)."""
 
     enabled: bool
 
@@ -39,7 +47,11 @@ class _Switchable(LlmdModel):
         if "enabled" not in self.model_fields_set or self.enabled:
             return self
         problems = Problems(type(self).__name__)
-        for name in sorted(self.model_fields_set - {"enabled"}, key=list(type(self).model_fields).index):
+        fields = type(self).model_fields
+        # A value equal to the default says nothing (a dumped-and-revalidated section carries them all).
+        defaults = _defaults(type(self))
+        changed = {n for n in self.model_fields_set - {"enabled"} if getattr(self, n) != getattr(defaults, n)}
+        for name in sorted(changed, key=list(fields).index):
             problems.add(
                 [alias_of(type(self), name)],
                 "has no effect: this add-on is switched off (enabled: false); remove the key or set enabled: true",
@@ -107,7 +119,9 @@ class GatewayApiCrdsSettings(LlmdModel):
         problems = Problems(type(self).__name__)
         for version, install in (("gateway_api_version", "install_gateway_api"),
                                  ("gaie_version", "install_inference_extension")):
-            if version in self.model_fields_set and not getattr(self, install):
+            if version not in self.model_fields_set or getattr(self, install):
+                continue
+            if getattr(self, version) != getattr(_defaults(type(self)), version):
                 problems.add(
                     [alias_of(type(self), version)],
                     f"has no effect: {alias_of(type(self), install)} is false, so that bundle is not installed; "

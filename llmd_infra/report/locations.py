@@ -4,9 +4,10 @@
   everything from ``Pulumi.<stack>.yaml``) are located in that stack file, at the key that describes
   them. The file is read with line numbers (``yaml.compose`` keeps each node's position); a resource
   belongs to the deepest configuration entry whose ``name`` is part of its own name or an
-  ancestor's (a pool ``a4-b200`` describes ``llmd-a4-rdma-a4-b200-nodes``), or whose key ends the
-  name (``addons.lws`` describes ``llmd-a4-rdma-lws``). Inside that entry the finding points at the
-  key whose value the message quotes (``"a4-highgpu-8g"`` → ``machineType``), else at the entry.
+  ancestor's (a pool ``big`` describes ``<cluster>-big-nodes``), or whose key ends the name
+  (``addons.lws`` describes ``<cluster>-lws``). Inside that entry the finding points at the key
+  whose value the message quotes (a quoted machine type → that pool's ``machineType``), else at the
+  entry.
 * Resources a program registers itself are located at the line of the program that called the
   resource's constructor: the first frame, inside the program's folder, of the call stack the SDK
   sends with every registration (:attr:`~llmd_infra.plan.graph.PlannedResource.source_frames`).
