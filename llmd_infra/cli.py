@@ -1,9 +1,9 @@
-"""``llmd-infra``: offline previews with a policy verdict, and the requirement table.
+"""``llmd-infra``: offline previews with a policy verdict, the requirement table, image checks.
 
-Exit codes: 0 fine, 1 mandatory policy violations (and nothing else), 2 bad input (usage, config,
-project or program errors — one message, the traceback only under ``--debug``), 3 an internal
-error of llmd-infra itself (a bug; ``--debug`` shows the traceback), 130 interrupted, 141 the reader
-of stdout went away (``| head``).
+Exit codes: 0 fine, 1 mandatory policy violations (``image-check``: a convention fails) and nothing
+else, 2 bad input (usage, config, project, program or image errors — one message, the traceback only
+under ``--debug``), 3 an internal error of llmd-infra itself (a bug; ``--debug`` shows the traceback),
+130 interrupted, 141 the reader of stdout went away (``| head``).
 
 Subcommands are rows of :data:`COMMANDS`: each is a module (or object) with ``add_parser(subparsers)``
 and ``run(args) -> int``, so adding one is one line here.
@@ -314,6 +314,7 @@ COMMANDS: list[Command | str] = [
     # add_parser(subparsers) and run(args) -> int.
     "llmd_infra.preflight.cli",  # node-check
     "llmd_infra.schema_cli",  # schema
+    "llmd_infra.image.cli",  # image-check
 ]
 
 _DEBUG_HELP = "show full tracebacks (of program errors and internal errors)"

@@ -196,3 +196,63 @@ CERT_MANAGER = Pin(
     repository="https://charts.jetstack.io",
     namespace="cert-manager",
 )
+
+# --- OpenShift (OLM) and AWS -------------------------------------------------------------------------
+NETWORK_OPERATOR_OLM = Pin(
+    name="nvidia-network-operator",
+    # The OLM channel of the NETWORK_OPERATOR release above: the v26.4.1 bundle publishes channels
+    # "stable,v26.4" (bundle/metadata/annotations.yaml) and supports OwnNamespace/SingleNamespace only
+    # (bundle/manifests/nvidia-network-operator.clusterserviceversion.yaml, suggested namespace
+    # nvidia-network-operator, com.redhat.openshift.versions v4.17-v4.20).
+    version="v26.4",
+    source="Mellanox/network-operator tag v26.4.1 bundle/; "
+    "Mellanox/network-operator-docs docs/openshift/deployment-guide-openshift.rst",
+    chart="nvidia-network-operator",
+    repository="certified-operators",
+    namespace="nvidia-network-operator",
+)
+
+CERT_MANAGER_OLM = Pin(
+    name="openshift-cert-manager-operator",
+    # cert-manager Operator for Red Hat OpenShift: package openshift-cert-manager-operator, channel
+    # stable-v1, namespace cert-manager-operator (operator) / cert-manager (operand, fixed); an OperatorGroup
+    # with an empty spec (AllNamespaces), which Red Hat recommends from operator 1.15. Prerequisite of the
+    # Leader Worker Set Operator. https://docs.redhat.com/en/documentation/openshift_container_platform/4.20/html/security_and_compliance/cert-manager-operator-for-red-hat-openshift
+    version="stable-v1",
+    source="Red Hat OpenShift docs, cert-manager Operator for Red Hat OpenShift (installing with the CLI); "
+    "github.com/openshift/cert-manager-operator",
+    chart="openshift-cert-manager-operator",
+    repository="redhat-operators",
+    namespace="cert-manager-operator",
+)
+
+LWS_OPERATOR_OLM = Pin(
+    name="leader-worker-set",
+    # Red Hat's Leader Worker Set Operator: package leader-worker-set, channel stable-v1.0, namespace
+    # openshift-lws-operator ("A specific namespace on the cluster"), CR LeaderWorkerSetOperator "cluster"
+    # (https://docs.redhat.com/en/documentation/openshift_container_platform/4.20/html/ai_workloads/leader-worker-set-operator;
+    # openshift/lws-operator manifests/, fbc branch v4.20/catalog/lws-operator/catalog.json: channel
+    # stable-v1.0 -> leader-worker-set.v1.0.0). Operator 1.0's operand is upstream LWS 0.7.0: the
+    # lws-operand-1-0 component builds openshift/kubernetes-sigs-lws branch release-0.7.0 (appVersion v0.7.0).
+    version="stable-v1.0",
+    source="Red Hat OpenShift docs, AI workloads: Leader Worker Set Operator; openshift/lws-operator; "
+    "openshift/kubernetes-sigs-lws release-0.7.0",
+    chart="leader-worker-set",
+    repository="redhat-operators",
+    namespace="openshift-lws-operator",
+)
+
+EFA_DEVICE_PLUGIN = Pin(
+    name="aws-efa-k8s-device-plugin",
+    # aws/eks-charts stable/aws-efa-k8s-device-plugin Chart.yaml @bfe91c4 (2026-07-21): chart v0.5.30,
+    # appVersion v0.5.20. The chart's default image is in an EKS-only ECR account; the same image is
+    # mirrored at public.ecr.aws/eks/aws-efa-k8s-device-plugin (check the tag there before rollout).
+    version="v0.5.30",
+    source="aws/eks-charts stable/aws-efa-k8s-device-plugin @bfe91c4",
+    chart="aws-efa-k8s-device-plugin",
+    repository="https://aws.github.io/eks-charts",
+    namespace="aws-efa-device-plugin",
+)
+
+EFA_DEVICE_PLUGIN_IMAGE = ("public.ecr.aws/eks/aws-efa-k8s-device-plugin", "v0.5.20")
+"""The device plugin image (repository, tag): the chart's appVersion from the public ECR mirror."""

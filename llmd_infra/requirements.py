@@ -240,8 +240,16 @@ IMAGE_UCX_VERSION = Requirement(
     category=Category.IMAGE,
     enforcement=Enforcement.ADVISORY,
     seed="UCX: 0.19.0 or newer",
-    minimum=Version(0, 19, 0),
-    note="Kept as the seed writes it; UCX releases are numbered 1.x, all of which satisfy it.",
+    minimum=Version(1, 19, 0),
+    note=(
+        "Read as UCX 1.19.0: UCX has never published a 0.x release (its tags start at v1.2.0, "
+        "https://github.com/openucx/ucx/tags); 1.19.0 (2025-06-18, openucx/ucx NEWS) was the current "
+        "release when llm-d wrote this list, llm-d's own image then built v1.19.0-rc1 "
+        "(https://github.com/llm-d/llm-d/issues/242, which also writes the version without its leading 1). "
+        "Read literally, 0.19.0 would be met by every UCX ever released and check nothing. UCX's library "
+        "files are named libucp.so.0.0.0 (libtool ABI version 0:0:0, openucx/ucx configure.ac), which is "
+        "not the release number; the release comes from ucx.pc, uct/api/version.h or ucx-config-version.cmake."
+    ),
 )
 
 IMAGE_NVSHMEM_VERSION = Requirement(
@@ -290,6 +298,38 @@ IMAGE_LD_LIBRARY_PATH = Requirement(
 
 IMAGE_VLLM_CACHE_ROOT = Requirement(
     id="image-vllm-cache-root",
+    title="VLLM_CACHE_ROOT under /tmp/cache/compile",
+    category=Category.IMAGE,
+    enforcement=Enforcement.ADVISORY,
+    seed=(
+        "Default compilation cache directory environment variables under a shared root path under "
+        "/tmp/cache/compile/<NAME>"
+    ),
+    values=("/tmp/cache/compile/",),
+    note=(
+        "The narrower check of image-compile-cache: VLLM_CACHE_ROOT is set to a directory under the root, "
+        "e.g. VLLM_CACHE_ROOT=/tmp/cache/compile/vllm."
+    ),
+)
+
+IMAGE_ENTRYPOINT = Requirement(
+    id="image-entrypoint",
+    title="Default command serves vLLM and takes extra arguments",
+    category=Category.IMAGE,
+    enforcement=Enforcement.ADVISORY,
+    seed=(
+        "The default image command (or if not specified, entrypoint) should start vLLM in a serving "
+        "configuration and accept additional arguments"
+    ),
+    note=(
+        "Judged with Kubernetes semantics: a pod's args replace CMD and are appended to ENTRYPOINT, so "
+        "ENTRYPOINT alone must start vLLM serving and pass appended arguments on; a pod's command "
+        "replaces both."
+    ),
+)
+
+IMAGE_COMPILE_CACHE = Requirement(
+    id="image-compile-cache",
     title="Compilation caches under /tmp/cache/compile",
     category=Category.IMAGE,
     enforcement=Enforcement.ADVISORY,
@@ -298,7 +338,19 @@ IMAGE_VLLM_CACHE_ROOT = Requirement(
         "/tmp/cache/compile/<NAME>"
     ),
     values=("/tmp/cache/compile/",),
-    note="E.g. VLLM_CACHE_ROOT=/tmp/cache/compile/vllm.",
+    note=(
+        "VLLM_CACHE_ROOT is set, and every compile-cache variable the image sets (Triton, TorchInductor, "
+        "FlashInfer, DeepGEMM, CUDA, ...) names its own directory under the root."
+    ),
+)
+
+IMAGE_MODEL_CACHE = Requirement(
+    id="image-model-cache",
+    title="No hard-coded model cache",
+    category=Category.IMAGE,
+    enforcement=Enforcement.ADVISORY,
+    seed="Do not hardcode the model cache directory and model cache environment variables",
+    note="The image sets no model cache variable (HF_HOME, HF_HUB_CACHE, ...) and no --download-dir.",
 )
 
 GPU_DRIVER_VERSION = Requirement(
@@ -337,7 +389,10 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     IMAGE_PYTHON_VERSION,
     IMAGE_VLLM_ON_PATH,
     IMAGE_LD_LIBRARY_PATH,
+    IMAGE_ENTRYPOINT,
+    IMAGE_COMPILE_CACHE,
     IMAGE_VLLM_CACHE_ROOT,
+    IMAGE_MODEL_CACHE,
     GPU_DRIVER_VERSION,
 )
 

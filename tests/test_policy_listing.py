@@ -20,7 +20,7 @@ def test_json_lists_every_policy_once_with_its_providers(capsys: object) -> None
     assert len({i["id"] for i in items}) == len(items)
     by_id = {i["id"]: i for i in items}
     assert by_id["kubernetes-version"]["providers"] == ["gke", "doks", "openshift", "minikube"]
-    assert by_id["multi-host-placement"]["providers"] == ["gke", "doks", "openshift"]
+    assert by_id["multi-host-placement"]["providers"] == ["gke", "doks", "openshift", "minikube"]
     assert by_id["gke-private-nodes"]["providers"] == ["gke"]
     assert by_id["doks-vpc-native"]["providers"] == ["doks"]
     assert by_id["lws-version"]["providers"] == ["all"]

@@ -33,7 +33,8 @@ def test_required_ids_and_thresholds() -> None:
     assert reqs.get("lws-version").min_version() == Version(0, 7, 0)
     assert reqs.get("image-vllm-version").min_version() == Version(0, 10, 0)
     assert reqs.get("image-nixl-version").min_version() == Version(0, 5, 0)
-    assert reqs.get("image-ucx-version").min_version() == Version(0, 19, 0)
+    # The seed writes "UCX: 0.19.0"; UCX has no 0.x releases, so the record reads it as 1.19.0 (see its note).
+    assert reqs.get("image-ucx-version").min_version() == Version(1, 19, 0)
     assert reqs.get("image-nvshmem-version").min_version() == Version(3, 3, 9)
     py = reqs.get("image-python-version")
     assert (py.min_version(), py.max_version()) == (Version(3, 9), Version(3, 12))
@@ -66,7 +67,8 @@ def test_seed_sentences_quote_the_seed_document() -> None:
     quoted = [
         reqs.KUBERNETES_VERSION, reqs.HOST_NETWORK_BANDWIDTH, reqs.HOST_CPU_CORES, reqs.HOST_MEMORY,
         reqs.HOST_PCIE_GENERATION, reqs.MULTI_HOST_PLACEMENT, reqs.IMAGE_VLLM_VERSION, reqs.IMAGE_NIXL_VERSION,
-        reqs.IMAGE_UCX_VERSION, reqs.IMAGE_NVSHMEM_VERSION, reqs.IMAGE_LD_LIBRARY_PATH,
+        reqs.IMAGE_UCX_VERSION, reqs.IMAGE_NVSHMEM_VERSION, reqs.IMAGE_LD_LIBRARY_PATH, reqs.IMAGE_ENTRYPOINT,
+        reqs.IMAGE_COMPILE_CACHE, reqs.IMAGE_VLLM_CACHE_ROOT, reqs.IMAGE_MODEL_CACHE,
     ]
     for record in quoted:
         assert record.seed in text, record.id

@@ -35,9 +35,29 @@ class LlmdModel(BaseModel):
     )
 
 
+def alias_of(model: type[BaseModel], field: str) -> str:
+    """The config key (camelCase alias) of a field."""
+    return model.model_fields[field].alias or field
+
+
+class ClusterConfigBase(LlmdModel):
+    """Base of every room's ``ClusterConfig`` (``llmd-infra:cluster``): what the core reads of it."""
+
+    disposable: ClassVar[bool] = False
+    """Clusters of this provider are disposable (local development): not protected by default."""
+
+    if TYPE_CHECKING:
+        # Fields every room's model declares (``provider`` as its ``Literal`` tag); stated here for
+        # the type checker only, so that each room keeps its own field definition and docs.
+        provider: str
+        name: str
+
+
 class Problems:
-    """Collects (loc, message) pairs in a model validator and raises them as one ValidationError, so
-    each lands at its own key path (a plain ``ValueError`` would name only the model)."""
+    """Collects (loc, message) pairs and raises them as one pydantic ValidationError.
+
+    A model validator that finds several problems (cross-field rules) reports them all at once, each
+    at its own key path, instead of stopping at the first."""
 
     def __init__(self, title: str) -> None:
         self.title = title
@@ -55,24 +75,6 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError.from_exception_data(self.title, self.errors)
-
-
-def alias_of(model: type[BaseModel], field: str) -> str:
-    """The config key (camelCase alias) of a field."""
-    return model.model_fields[field].alias or field
-
-
-class ClusterConfigBase(LlmdModel):
-    """Base of every room's ``ClusterConfig`` (``llmd-infra:cluster``): what the core reads of it."""
-
-    disposable: ClassVar[bool] = False
-    """Clusters of this provider are disposable (local development): not protected by default."""
-
-    if TYPE_CHECKING:
-        # Fields every room's model declares (``provider`` as its ``Literal`` tag); stated here for
-        # the type checker only, so that each room keeps its own field definition and docs.
-        provider: str
-        name: str
 
 
 class Autoscaling(LlmdModel):

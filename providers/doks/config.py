@@ -54,16 +54,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, field_validator, model_validator
 
 from llmd_infra.catalog.accelerators import accelerator_family
 from llmd_infra.catalog.types import RdmaKind, Vendor
 from llmd_infra.config.addons import AddonSupport
-from llmd_infra.config.base import ClusterConfigBase, LlmdModel
+from llmd_infra.config.base import ClusterConfigBase, LlmdModel, Problems
 from llmd_infra.providers.doks.catalog import DOKS_LABEL_PREFIX, DOKS_SIZES, DoksSize, doks_size
 from llmd_infra.requirements import KUBERNETES_VERSION
 from llmd_infra.versions import VersionError, parse_version
@@ -94,25 +92,6 @@ _START_TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _CPU_SIZE_RE = re.compile(r"^(?!gpu-)[a-z][a-z0-9]*(-[a-z0-9_.]+)+$")
 
 
-class _Problems:
-    """Collects (loc, message) pairs and raises them as one pydantic ValidationError."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-        self.errors: list[InitErrorDetails] = []
-
-    def add(self, loc: Sequence[str | int], message: str, value: Any = None) -> None:
-        self.errors.append(
-            InitErrorDetails(
-                type=PydanticCustomError("value_error", "{message}", {"message": message}),
-                loc=tuple(loc),
-                input=value,
-            )
-        )
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError.from_exception_data(self.title, self.errors)
 
 
 def _name(value: str, what: str) -> str:
@@ -238,7 +217,7 @@ class NetworkConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _ranges(self) -> NetworkConfig:
-        problems = _Problems("NetworkConfig")
+        problems = Problems("NetworkConfig")
         if self.vpc_cidr is not None:
             if self.existing_vpc_uuid is not None:
                 problems.add(["vpcCidr"], "set vpcCidr (a new VPC) or existingVpcUuid, not both", self.vpc_cidr)
@@ -366,7 +345,7 @@ class AcceleratorPoolConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _cross(self) -> AcceleratorPoolConfig:
-        problems = _Problems("AcceleratorPoolConfig")
+        problems = Problems("AcceleratorPoolConfig")
         row = self.machine()
         if self.node_count is not None and self.autoscaling is not None:
             problems.add(["autoscaling"], "set nodeCount or autoscaling, not both")
@@ -473,7 +452,7 @@ class DoksClusterConfig(ClusterConfigBase):
 
     @model_validator(mode="after")
     def _cross(self) -> DoksClusterConfig:
-        problems = _Problems("DoksClusterConfig")
+        problems = Problems("DoksClusterConfig")
         seen: dict[str, int] = {}
         for i, pool in enumerate(self.accelerator_pools):
             if pool.name == "system":

@@ -48,6 +48,9 @@ class ConformanceCase:
     single_node: bool = False
     """One node that is both system and accelerator host (minikube): no accelerator pool resources;
     the accelerator pool summary still describes the declared GPUs."""
+    cluster_name: str = ""
+    """The raw cluster's resource name, when other resources share its type (minikube: the profile is one
+    of three ``command:local:Command``s); empty: the only resource of ``cluster_type``."""
     accelerator_pool_parent: str = ""
     """Type token of the component that owns each accelerator pool, when system and accelerator pools
     share a raw type (GKE: both are ``NodePool``s)."""
@@ -64,7 +67,8 @@ class ConformanceCase:
     @property
     def foreign_sdks(self) -> tuple[str, ...]:
         """Every other provider's cloud SDK modules, which this provider must never import."""
-        return tuple(m for name, mods in registry.SDKS.items() if name != self.provider for m in mods)
+        own = set(self.sdks)
+        return tuple(sorted({m for mods in registry.SDKS.values() for m in mods} - own))
 
 
 def accelerator_pools(plan: Plan, case: ConformanceCase) -> list[PlannedResource]:
@@ -74,6 +78,12 @@ def accelerator_pools(plan: Plan, case: ConformanceCase) -> list[PlannedResource
     if case.accelerator_pool_parent:
         pools = [p for p in pools if p.parent in by_urn and by_urn[p.parent].type == case.accelerator_pool_parent]
     return pools
+
+
+def clusters(plan: Plan, case: ConformanceCase) -> list[PlannedResource]:
+    """The raw cluster resources of the plan (``cluster_type``, narrowed by ``cluster_name``)."""
+    found = plan.of_type(case.cluster_type) if case.cluster_type else []
+    return [r for r in found if not case.cluster_name or r.name == case.cluster_name]
 
 
 def component(plan: Plan, case: ConformanceCase) -> PlannedResource:
