@@ -12,13 +12,13 @@ and ``run(args) -> int``, so adding one is one line here.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -328,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for entry in COMMANDS:
-        command: Any = importlib.import_module(entry) if isinstance(entry, str) else entry
+        command: Any = import_module(entry) if isinstance(entry, str) else entry
         before = set(sub.choices)
         command.add_parser(sub)
         for name in set(sub.choices) - before:
