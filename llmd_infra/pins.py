@@ -26,13 +26,18 @@ class Pin:
 
 LWS = Pin(
     name="lws",
-    # llm-d's docs moved 0.7.0 -> 0.9.0 (docs/infrastructure/multi-node.md, e600c3f, #1858) -> 0.11.1
-    # with enableDisaggregatedSet=true (newer guides/wide-ep, pd-disaggregation). 0.11.x is not in the
-    # kubernetes-sigs/lws tag list we can verify (newest v0.10.0, 2026-08-11), so the default is the
-    # 0.9.0 llm-d recommends in docs/infrastructure/multi-node.md; guides that need DisaggregatedSet
-    # set llmd-infra:addons.lws.version to 0.11.1 and enableDisaggregatedSet: true.
-    version="0.9.0",
-    source="llm-d docs/infrastructure/multi-node.md @e600c3f (#1858); kubernetes-sigs/lws tags",
+    # llm-d's docs moved 0.7.0 -> 0.9.0 (docs/infrastructure/multi-node.md, e600c3f, #1858) -> 0.11.1 with
+    # enableDisaggregatedSet=true: the current wide-EP and P/D guides install it with
+    # `helm upgrade --install lws oci://registry.k8s.io/lws/charts/lws --version=0.11.1 --namespace lws-system
+    # --create-namespace --set enableDisaggregatedSet=true` (https://github.com/llm-d/llm-d/blob/main/guides/
+    # pd-disaggregation/README.md, guides/wide-ep/README.md), and guides/wide-ep/preflight.yaml asks for
+    # v0.11.0 or newer. The kubernetes-sigs/lws snapshot we could read ends at tag v0.10.0 (2026-08-11), so the
+    # 0.11.1 chart itself was not inspected here; its values are taken as llm-d's command passes them.
+    version="0.11.1",
+    source=(
+        "llm-d guides/pd-disaggregation/README.md and guides/wide-ep/README.md (LWS 0.11.1, "
+        "enableDisaggregatedSet=true); kubernetes-sigs/lws charts/lws"
+    ),
     chart="oci://registry.k8s.io/lws/charts/lws",
     namespace="lws-system",
 )
@@ -138,19 +143,6 @@ DRA_DRIVER_GPU = Pin(
     chart="nvidia-dra-driver-gpu",
     repository=NVIDIA_HELM_REPO,
     namespace="nvidia-dra-driver-gpu",
-)
-
-COS_DRIVER_INSTALLER = Pin(
-    name="cos-nvidia-driver-installer",
-    # llm-d applies nvidia-driver-installer/cos/daemonset-preloaded.yaml from the `master` branch of
-    # GoogleCloudPlatform/container-engine-accelerators. We render that manifest as typed resources
-    # from the revision at this commit, so a change upstream never changes a deployed stack.
-    version="068b15a980977bdaab46eb73e1ac8fba47e41f60",
-    source=(
-        "GoogleCloudPlatform/container-engine-accelerators nvidia-driver-installer/cos/"
-        "daemonset-preloaded.yaml @068b15a (llm-d GKE README applies it from master)"
-    ),
-    namespace="kube-system",
 )
 
 # --- Node Feature Discovery ----------------------------------------------------------------------------

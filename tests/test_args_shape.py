@@ -52,7 +52,7 @@ def test_the_cluster_tree_is_compared_down_to_its_leaves() -> None:
     assert comparer.problems == []
     assert {a.__name__ for a, _ in comparer.seen} == {
         "GkeClusterArgs", "GkeNetwork", "GkeAuthorizedNetwork", "GkeExistingNetwork", "GkeSystemPool",
-        "GkeAutoscaling", "GkeAcceleratorPool", "GkeReservation", "GkeTaint",
+        "GkeAutoscaling", "GkeAcceleratorPool", "GkeReservation", "GkeTaint", "GkeMaintenanceExclusion",
     }
 
 

@@ -138,6 +138,7 @@ def test_gke_wires_gateway_crd_and_dra_driver_settings() -> None:
 def test_gke_dra_driver_version_reaches_the_release() -> None:
     plan = run_program(REPO, "gke-a3-ultra", config={"llmd-infra:addons": '{"draDriver": {"version": "25.8.1"}}'})
     assert plan.named("llmd-a3-ultra-nvidia-dra-release").inputs["version"] == "25.8.1"
+    assert len(plan.of_type("llmd-infra:gke:CosNvidiaDriverInstaller")) == 1
     plan = run_program(REPO, "gke-a3-ultra",
                        config={"llmd-infra:addons": '{"draDriver": {"cosDriverInstaller": false}}'})
-    assert plan.of_type("llmd-infra:addons:CosNvidiaDriverInstaller") == []
+    assert plan.of_type("llmd-infra:gke:CosNvidiaDriverInstaller") == []

@@ -5,12 +5,7 @@ every child repeats exactly those dependencies, so no add-on waits for an accele
 """
 
 from llmd_infra.addons.amd import AmdGpuOperator, AmdGpuOperatorArgs
-from llmd_infra.addons.dra import (
-    CosNvidiaDriverInstaller,
-    CosNvidiaDriverInstallerArgs,
-    NvidiaDraDriver,
-    NvidiaDraDriverArgs,
-)
+from llmd_infra.addons.dra import NvidiaDraDriver, NvidiaDraDriverArgs
 from llmd_infra.addons.gateway_crds import GatewayApiCrds, GatewayApiCrdsArgs
 from llmd_infra.addons.gpu_operator import NvidiaGpuOperator, NvidiaGpuOperatorArgs
 from llmd_infra.addons.lws import LeaderWorkerSet, LeaderWorkerSetArgs
@@ -24,8 +19,6 @@ from llmd_infra.addons.nfd import NodeFeatureDiscovery, NodeFeatureDiscoveryArgs
 __all__ = [
     "AmdGpuOperator",
     "AmdGpuOperatorArgs",
-    "CosNvidiaDriverInstaller",
-    "CosNvidiaDriverInstallerArgs",
     "GatewayApiCrds",
     "GatewayApiCrdsArgs",
     "LeaderWorkerSet",

@@ -58,7 +58,7 @@ def install_shared_addons(
     if lws.enabled:
         release = LeaderWorkerSet(
             f"{name}-lws",
-            {"version": lws.version, "enable_disaggregated_set": lws.enable_disaggregated_set, "protect": protect},
+            {"version": lws.version, "enable_disaggregated_set": lws.disaggregated_set(), "protect": protect},
             opts,
         )
     bundles = None

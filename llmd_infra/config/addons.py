@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from llmd_infra import pins
-from llmd_infra.config.base import LlmdModel, Problems, alias_of
+from llmd_infra.config.base import LlmdModel, Problems, VersionText, alias_of
 from llmd_infra.config.platform import check_platform
 from llmd_infra.errors import Problem
 from llmd_infra.requirements import LWS_VERSION
@@ -68,6 +69,40 @@ def _parsed(value: str) -> str:
     return value
 
 
+LWS_DISAGGREGATED_SET_SINCE = "0.9.0"
+"""The LWS chart has had the ``enableDisaggregatedSet`` value since v0.9.0 (kubernetes-sigs/lws
+charts/lws/values.yaml @v0.9.0; "helm: bundle DisaggregatedSet into the lws chart", #871, 7d64d66)."""
+
+
+def lws_has_disaggregated_set(version: str) -> bool:
+    """Whether the LWS chart ``version`` knows ``enableDisaggregatedSet``."""
+    return parse_version(version) >= parse_version(LWS_DISAGGREGATED_SET_SINCE)
+
+
+def resolve_disaggregated_set(version: str, requested: bool | None) -> bool:
+    """``enableDisaggregatedSet`` for an LWS chart version: on by default where the chart has it (an older
+    pinned chart drops it); a request for it on a chart without it raises ``ValueError``."""
+    if requested is None:
+        return lws_has_disaggregated_set(version)
+    if requested and not lws_has_disaggregated_set(version):
+        raise ValueError(
+            f"true needs LWS {LWS_DISAGGREGATED_SET_SINCE} or newer (the chart's enableDisaggregatedSet value "
+            f"arrived in kubernetes-sigs/lws v{LWS_DISAGGREGATED_SET_SINCE}), got version {version}; allowed: false, "
+            f"or a version >= {LWS_DISAGGREGATED_SET_SINCE}"
+        )
+    return requested
+
+
+def check_disaggregated_set(title: str, version: str, requested: bool | None) -> None:
+    """Raise a ``ValidationError`` at ``enableDisaggregatedSet`` when the version lacks a requested option."""
+    try:
+        resolve_disaggregated_set(version, requested)
+    except ValueError as exc:
+        error = PydanticCustomError("value_error", "{message}", {"message": str(exc)})
+        detail = InitErrorDetails(type=error, loc=("enableDisaggregatedSet",), input=requested)
+        raise ValidationError.from_exception_data(title, [detail]) from None
+
+
 def check_lws_version(value: str) -> str:
     """An LWS chart version at or above the ``lws-version`` requirement, without a ``v`` prefix."""
     try:
@@ -86,12 +121,15 @@ class LwsConfig(_Switchable):
     """LeaderWorkerSet: llm-d's controller for multi-host inference."""
 
     enabled: bool = True
-    version: str = Field(
+    version: VersionText = Field(
         default=pins.LWS.version, description="LWS Helm chart version (>= the lws-version requirement)."
     )
-    enable_disaggregated_set: bool = Field(
-        default=False,
-        description="Install the DisaggregatedSet webhook (newest llm-d P/D guides, LWS >= 0.11).",
+    enable_disaggregated_set: bool | None = Field(
+        default=None,
+        description=(
+            "Install the DisaggregatedSet webhook and RBAC (llm-d's wide-EP and P/D guides); default: on where "
+            "the chart version has the value."
+        ),
     )
 
     @field_validator("version")
@@ -99,12 +137,21 @@ class LwsConfig(_Switchable):
     def _at_least_minimum(cls, value: str) -> str:
         return check_lws_version(value)
 
+    @model_validator(mode="after")
+    def _option_in_version(self) -> LwsConfig:
+        check_disaggregated_set("LwsConfig", self.version, self.enable_disaggregated_set)
+        return self
+
+    def disaggregated_set(self) -> bool:
+        """``enableDisaggregatedSet`` as installed (the default resolved against the version)."""
+        return resolve_disaggregated_set(self.version, self.enable_disaggregated_set)
+
 
 class GatewayApiCrdsSettings(LlmdModel):
     """Gateway API (standard channel) and Gateway API Inference Extension CRDs."""
 
-    gateway_api_version: str = Field(default=pins.GATEWAY_API.version, description="Gateway API release tag.")
-    gaie_version: str = Field(default=pins.GAIE.version, description="GAIE release tag.")
+    gateway_api_version: VersionText = Field(default=pins.GATEWAY_API.version, description="Gateway API release tag.")
+    gaie_version: VersionText = Field(default=pins.GAIE.version, description="GAIE release tag.")
     install_gateway_api: bool = Field(default=True, description="Install the Gateway API standard CRDs.")
     install_inference_extension: bool = Field(default=True, description="Install the GAIE v1 CRDs.")
 
@@ -211,7 +258,7 @@ class DraDriverConfig(_Switchable):
     """NVIDIA DRA driver for GPUs (GKE DRANET path) and the COS driver installer it relies on."""
 
     enabled: bool = False
-    version: str = Field(default=pins.DRA_DRIVER_GPU.version, description="DRA driver chart version.")
+    version: VersionText = Field(default=pins.DRA_DRIVER_GPU.version, description="DRA driver chart version.")
     cos_driver_installer: bool = Field(default=True, description="Apply the COS preloaded driver DaemonSet.")
 
     @field_validator("version")

@@ -12,9 +12,9 @@ import re
 import types
 import typing
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -88,6 +88,22 @@ class Autoscaling(LlmdModel):
         if self.min_nodes > self.max_nodes:
             raise ValueError(f"minNodes ({self.min_nodes}) must not exceed maxNodes ({self.max_nodes})")
         return self
+
+
+def _not_a_number(value: Any) -> Any:
+    """Refuse a YAML number where a version is expected: YAML reads an unquoted ``1.30`` as ``1.3``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "version_is_a_number",
+            "{value} is a number, not a version: YAML reads an unquoted 1.30 as 1.3; write the version in "
+            'quotes as you mean it (e.g. "1.30")',
+            {"value": value},
+        )
+    return value
+
+
+VersionText = Annotated[str, BeforeValidator(_not_a_number)]
+"""A version string in a config file; an unquoted number is refused with a hint to quote it."""
 
 
 def one_of(value: str, allowed: Sequence[str], what: str) -> str:
@@ -268,10 +284,17 @@ def problems_from_validation_error(
     return problems
 
 
-def validate_model(model: type[M], data: Any, prefix: str, source: str | None = None) -> M:
-    """``model.model_validate(data)`` raising :class:`ConfigError` with rendered problems."""
+def validate_model(
+    model: type[M], data: Any, prefix: str, source: str | None = None, context: dict[str, Any] | None = None
+) -> M:
+    """``model.model_validate(data)`` raising :class:`ConfigError` with rendered problems.
+
+    ``context`` reaches every validator (``ValidationInfo.context``); the stack settings pass the whole
+    config map as ``{"config": {...}}`` so that a room can check keys outside its namespace (e.g. the
+    cloud project) in the same pass.
+    """
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         raise ConfigError(problems_from_validation_error(exc, model, prefix), source) from None
 

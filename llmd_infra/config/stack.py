@@ -70,7 +70,7 @@ def settings_from_values(values: Mapping[str, str], source: str | None = None) -
             data[name] = raw
     # One validation for everything: a typo such as ``llmd-infra:clustr`` is named as an unknown key
     # next to the missing ``llmd-infra:cluster``, never hidden behind it.
-    settings = validate_model(StackSettings, data, f"{NAMESPACE}:", source)
+    settings = validate_model(StackSettings, data, f"{NAMESPACE}:", source, context={"config": dict(values)})
     refused = addon_support(settings.cluster.provider).refused(settings.addons, settings.cluster.provider)
     if refused:
         raise ConfigError(refused, source)

@@ -41,11 +41,9 @@ class Project:
         return self.stack_config_dir / f"Pulumi.{stack}.yaml"
 
     def stacks(self) -> list[str]:
-        """Stack names with a config file in ``stackConfigDir``."""
-        names = []
-        for path in sorted(self.stack_config_dir.glob("Pulumi.*.yaml")):
-            names.append(path.name[len("Pulumi.") : -len(".yaml")])
-        return names
+        """Stack names with a config file in ``stackConfigDir``, sorted by name (not by file name, where
+        ``Pulumi.a-b.yaml`` sorts before ``Pulumi.a.yaml``)."""
+        return sorted(path.name[len("Pulumi.") : -len(".yaml")] for path in self.stack_config_dir.glob("Pulumi.*.yaml"))
 
 
 @dataclass(frozen=True)
@@ -82,12 +80,49 @@ def display_path(path: Path) -> str:
         return str(absolute)
 
 
+class _PulumiYamlLoader(yaml.SafeLoader):
+    """YAML as the Pulumi CLI reads it: an unquoted date or timestamp stays the text it was written as
+    (Pulumi keeps it a string), and a key given twice in one mapping is an error, not a silent override."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # the base constructor reports the unhashable key
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+                )
+            seen[key] = True
+        return super().construct_mapping(node, deep=deep)
+
+
+_PulumiYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+        data = path.read_bytes()
     except OSError as exc:
         raise ProjectError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ProjectError(
+            f"{path} is not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded; "
+            "save the file as UTF-8"
+        ) from None
+    try:
+        return yaml.load(text, Loader=_PulumiYamlLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ProjectError(f"{path} is not valid YAML: {exc}") from None
 
@@ -162,10 +197,18 @@ def load_stack_config(
     elif config_file is not None:
         raise ProjectError(f"stack config file {config_file} does not exist")
     if not isinstance(doc, dict):
-        raise ProjectError(f"{path}: expected a mapping with a 'config' key")
+        raise ProjectError(
+            f"{path}: the top level is {_yaml_kind(doc)}; a stack file is a mapping with a 'config' key "
+            "(config:\n  <namespace>:<key>: <value>)"
+        )
+    config = doc.get("config") or {}
+    if not isinstance(config, dict):
+        raise ProjectError(
+            f"{path}: 'config' is {_yaml_kind(config)}; it must be a mapping of <namespace>:<key> to values"
+        )
     raw: dict[str, Any] = copy.deepcopy(project.config_defaults)
     origins = dict.fromkeys(raw, display_path(project.project_file))
-    for key, value in (doc.get("config") or {}).items():
+    for key, value in config.items():
         full = _full_key(project.name, str(key))
         raw[full] = value
         origins[full] = display_path(path)
@@ -190,6 +233,14 @@ def load_stack_config(
         expected_path=None if path.is_file() else path,
         origins=origins,
     )
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return f"a {type(value).__name__} ({value!r})"
 
 
 def _parse_override(value: str) -> Any:

@@ -80,13 +80,28 @@ class GkeDiskType(str, Enum):
     """Hyperdisk Balanced (the only boot disk of A3 Ultra, A4 and A4X)."""
 
 
+class GkeExclusionScope(str, Enum):
+    """Which automatic upgrades a maintenance exclusion holds back."""
+
+    NO_UPGRADES = "NO_UPGRADES"
+    """No upgrades at all (at most 30 days)."""
+    NO_MINOR_UPGRADES = "NO_MINOR_UPGRADES"
+    """No minor-version upgrades (patches still come)."""
+    NO_MINOR_OR_NODE_UPGRADES = "NO_MINOR_OR_NODE_UPGRADES"
+    """No minor-version or node upgrades (the default; keeps multi-host slices intact)."""
+
+
 if TYPE_CHECKING:
+    ExclusionScopeValue = (
+        Literal["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"] | GkeExclusionScope
+    )
     ReleaseChannelValue = Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"] | GkeReleaseChannel
     TaintEffectValue = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | GkeTaintEffect
     RdmaPathValue = Literal["none", "dranet", "multi-network"] | GkeRdmaPath
     GpuDriverValue = Literal["default", "latest", "disabled"] | GkeGpuDriver
     DiskTypeValue = Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"] | GkeDiskType
 else:
+    ExclusionScopeValue = GkeExclusionScope
     ReleaseChannelValue = GkeReleaseChannel
     TaintEffectValue = GkeTaintEffect
     RdmaPathValue = GkeRdmaPath
@@ -230,6 +245,8 @@ class GkeAcceleratorPool(TypedDict, total=False):
     """Extra Kubernetes node labels."""
     taints: list[GkeTaint]
     """Extra node taints."""
+    local_ssd_ephemeral_storage: bool
+    """Back ephemeral storage with the machine's local NVMe SSDs (default: on for A3 Ultra, A4, A4X)."""
 
 
 class GkeLws(TypedDict, total=False):
@@ -240,7 +257,7 @@ class GkeLws(TypedDict, total=False):
     version: str
     """LWS chart version (default: the pinned one; >= llm-d's minimum)."""
     enable_disaggregated_set: bool
-    """Install the DisaggregatedSet webhook (LWS >= 0.11; default false)."""
+    """Install the DisaggregatedSet webhook and RBAC (default: on where the chart version has it, 0.9.0+)."""
 
 
 class GkeGatewayCrds(TypedDict, total=False):
@@ -265,6 +282,19 @@ class GkeDraDriver(TypedDict, total=False):
     """``nvidia-dra-driver-gpu`` chart version (default: the pinned one)."""
     cos_driver_installer: bool
     """Apply the COS driver installer DaemonSet that loads the NVIDIA driver (default true)."""
+
+
+class GkeMaintenanceExclusion(TypedDict, total=False):
+    """A GKE maintenance exclusion."""
+
+    name: Required[str]
+    """Exclusion name (unique in the cluster)."""
+    start_time: Required[str]
+    """RFC 3339 timestamp (``2026-01-01T00:00:00Z``) or a date (midnight UTC)."""
+    end_time: str
+    """Default: until the end of support of the cluster's minor version (not for ``NO_UPGRADES``)."""
+    scope: ExclusionScopeValue
+    """Default ``NO_MINOR_OR_NODE_UPGRADES``."""
 
 
 class GkeClusterArgs(TypedDict, total=False):
@@ -301,6 +331,10 @@ class GkeClusterArgs(TypedDict, total=False):
     protect: bool
     """Pulumi ``protect`` on the cluster and the accelerator pools (default: the ``opts.protect`` passed
     to the component, else true)."""
+    maintenance_exclusions: list[GkeMaintenanceExclusion]
+    """Hold GKE upgrades (``NO_MINOR_OR_NODE_UPGRADES`` keeps node upgrades from breaking a multi-host slice)."""
+    maintenance_start_time: str
+    """Daily maintenance window start, ``HH:MM`` GMT (default ``09:00`` when exclusions are set)."""
 
 
 # The names before the schema needed unique ones (kept for existing programs).
@@ -315,6 +349,7 @@ AcceleratorPoolArgs = GkeAcceleratorPool
 LwsArgs = GkeLws
 GatewayCrdsArgs = GkeGatewayCrds
 DraDriverArgs = GkeDraDriver
+MaintenanceExclusionArgs = GkeMaintenanceExclusion
 
 __all__ = [
     "AcceleratorPoolArgs",
@@ -329,10 +364,12 @@ __all__ = [
     "GkeClusterArgs",
     "GkeDiskType",
     "GkeDraDriver",
+    "GkeExclusionScope",
     "GkeExistingNetwork",
     "GkeGatewayCrds",
     "GkeGpuDriver",
     "GkeLws",
+    "GkeMaintenanceExclusion",
     "GkeNetwork",
     "GkeRdmaPath",
     "GkeReleaseChannel",
@@ -341,6 +378,7 @@ __all__ = [
     "GkeTaint",
     "GkeTaintEffect",
     "LwsArgs",
+    "MaintenanceExclusionArgs",
     "NetworkArgs",
     "ReservationArgs",
     "SystemPoolArgs",

@@ -12,7 +12,8 @@ import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 from pydantic.alias_generators import to_snake
 
-from llmd_infra.addons import CosNvidiaDriverInstaller, NvidiaDraDriver
+from llmd_infra.addons import NvidiaDraDriver
+from llmd_infra.addons.dra import Toleration
 from llmd_infra.addons.wiring import addon_options, install_shared_addons
 from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, LwsConfig
 from llmd_infra.config.base import LlmdModel, alias_of, validate_args
@@ -21,7 +22,8 @@ from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
 from llmd_infra.hosting import component_type
 from llmd_infra.providers.gke.args import GkeClusterArgs
-from llmd_infra.providers.gke.config import GkeClusterConfig
+from llmd_infra.providers.gke.config import PROJECT_MESSAGE, GkeClusterConfig
+from llmd_infra.providers.gke.driver_installer import CosNvidiaDriverInstaller
 from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
 from llmd_infra.providers.gke.network import PODS_RANGE, SERVICES_RANGE, ClusterNetwork, RdmaNetwork
 from llmd_infra.providers.gke.platform import MANAGED_GATEWAY_CRDS_SINCE
@@ -38,7 +40,40 @@ def _account_id(cluster_name: str) -> str:
     return base if len(base) >= 6 else f"{base}-sa"
 
 
-PROJECT_MESSAGE = "required when gcp:project is not set (pulumi config set gcp:project <project-id>)"
+DEFAULT_MAINTENANCE_START = "09:00"
+"""Daily maintenance window start (GMT) when exclusions are set and no start is given: Cluster Toolkit's
+default (modules/scheduler/gke-cluster/variables.tf @1047080, ``maintenance_start_time``)."""
+
+ARM64_TOLERATION: Toleration = {
+    "key": "kubernetes.io/arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"
+}
+"""GKE taints Arm nodes ``kubernetes.io/arch=arm64:NoSchedule``; the NVIDIA DRA driver's kubelet plugin
+tolerates it where GPUs of an Arm pool come through DRA (Cluster Toolkit's A4X values,
+modules/management/kubectl-apply/main.tf @1047080)."""
+GPU_TOLERATION: Toleration = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+
+
+def maintenance_policy(config: GkeClusterConfig) -> gcp.container.ClusterMaintenancePolicyArgs | None:
+    """The cluster's maintenance policy: a daily window plus the configured exclusions (none without them)."""
+    if not config.maintenance_exclusions and config.maintenance_start_time is None:
+        return None
+    return gcp.container.ClusterMaintenancePolicyArgs(
+        daily_maintenance_window=gcp.container.ClusterMaintenancePolicyDailyMaintenanceWindowArgs(
+            start_time=config.maintenance_start_time or DEFAULT_MAINTENANCE_START
+        ),
+        maintenance_exclusions=[
+            gcp.container.ClusterMaintenancePolicyMaintenanceExclusionArgs(
+                exclusion_name=e.name,
+                start_time=e.start_time,
+                end_time=e.end_time,
+                exclusion_options=gcp.container.ClusterMaintenancePolicyMaintenanceExclusionExclusionOptionsArgs(
+                    scope=e.scope, end_time_behavior=None if e.end_time else "UNTIL_END_OF_SUPPORT"
+                ),
+            )
+            for e in config.maintenance_exclusions
+        ]
+        or None,
+    )
 
 
 def resolve_project(config: GkeClusterConfig, path: str) -> str:
@@ -322,6 +357,7 @@ class GkeCluster(pulumi.ComponentResource):
                     ),
                 ),
                 security_posture_config=gcp.container.ClusterSecurityPostureConfigArgs(mode="BASIC"),
+                maintenance_policy=maintenance_policy(config),
             ),
             opts=pulumi.ResourceOptions(
                 parent=self,
@@ -382,12 +418,21 @@ class GkeCluster(pulumi.ComponentResource):
         )
         self.nvidia_driver: CosNvidiaDriverInstaller | None = None
         self.dra_driver: NvidiaDraDriver | None = None
-        if config.uses_rdma("dranet"):
+        dra_pools = [p for p in config.accelerator_pools if p.dra_gpus()]
+        if dra_pools:
             # llm-d's DRA path: GKE's driver installation is disabled on the pool, the COS installer
             # DaemonSet loads the driver, and the NVIDIA DRA driver publishes gpu.nvidia.com devices.
+            # A4X pools on DRANET keep GKE's driver and device plugin (NICs only), so they need neither.
             if addons.dra_driver.cos_driver_installer:
                 self.nvidia_driver = CosNvidiaDriverInstaller(f"{name}-nvidia-driver", {}, addon_opts)
-            self.dra_driver = NvidiaDraDriver(f"{name}-nvidia-dra", {"version": addons.dra_driver.version}, addon_opts)
+            tolerations: list[Toleration] = [GPU_TOLERATION]
+            if any(p.machine().is_arm for p in dra_pools):
+                tolerations.append(ARM64_TOLERATION)
+            self.dra_driver = NvidiaDraDriver(
+                f"{name}-nvidia-dra",
+                {"version": addons.dra_driver.version, "kubelet_plugin_tolerations": tolerations},
+                addon_opts,
+            )
         if self.rdma_network is not None:
             self.rdma_network.add_network_objects(self.k8s_provider, [self.system_pool])
 
