@@ -196,7 +196,8 @@ def _to_snake(text: str, names: dict[str, str]) -> str:
     if not names:
         return text
     alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
+    # "the chart's enableDisaggregatedSet value" names a Helm chart value, spelled as the chart spells it.
+    pattern = re.compile(rf"(?<![\w-])(?<!chart's )({alternatives})(?![\w-])")
     return pattern.sub(lambda m: names[m.group(1)], text)
 
 
