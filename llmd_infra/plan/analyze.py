@@ -46,7 +46,6 @@ from llmd_infra.plan.values import to_engine
 from llmd_infra.policy import config as pack_config
 from llmd_infra.policy.common import PolicySpec, Resource, ResourceCheck, StackCheck, StackResource
 from llmd_infra.policy.pack import ALL_POLICIES, PACK_NAME, PACK_POLICIES, SERVED_PACK_VERSION, build_policy
-from llmd_infra.policy.resources import pool_types
 from llmd_infra.report.model import Analysis, Note, Violation
 
 _LEVEL_TO_PROTO = {
@@ -62,7 +61,16 @@ _SEVERITY = {
     analyzer_pb2.POLICY_SEVERITY_HIGH: "high",
     analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical",
 }
-_HOST_POLICIES = ("host-network-bandwidth", "host-cpu-cores", "host-memory", "host-pcie-generation")
+_NOTE_POLICIES = (
+    "accelerator-supported",
+    "host-network-bandwidth",
+    "host-cpu-cores",
+    "host-memory",
+    "host-pcie-generation",
+    "lws-version",
+)
+"""Resource policies whose checks also return notes (facts the catalog does not know, an unknown
+accelerator, an LWS install whose version is not stated): a pack can only report violations."""
 
 
 # --- configuration --------------------------------------------------------------------------------
@@ -287,8 +295,7 @@ def analyze_plan(plan: Plan, policy_config: Mapping[str, Any] | None = None) -> 
                 if remediation.diagnostic:
                     analysis.notes.append(Note(remediation.policyName, resource.urn, remediation.diagnostic))
         analysis.violations += violations_from(servicer.Analyze(request, None), resource.urn)
-        if resource.type in pool_types():
-            analysis.notes += _host_notes(resource, levels, reconciled)
+        analysis.notes += _resource_notes(resource, specs, levels, reconciled)
 
     stack_specs = tuple(s for s in PACK_POLICIES if s.kind == "stack")
     if stack_specs:
@@ -299,23 +306,26 @@ def analyze_plan(plan: Plan, policy_config: Mapping[str, Any] | None = None) -> 
     return analysis
 
 
-def _host_notes(
-    resource: PlannedResource, levels: Mapping[str, str], reconciled: Mapping[str, pack_config.PolicyConfig]
+def _resource_notes(
+    resource: PlannedResource,
+    specs: Sequence[PolicySpec],
+    levels: Mapping[str, str],
+    reconciled: Mapping[str, pack_config.PolicyConfig],
 ) -> list[Note]:
-    """Notes of the host-* policies (facts the catalog does not know) — packs cannot emit notes."""
+    """Notes of the resource policies that have some (:data:`_NOTE_POLICIES`) — packs cannot emit notes."""
+    noting = [s for s in specs if s.name in _NOTE_POLICIES and levels.get(s.name) != "disabled"]
+    if not noting:
+        return []
     notes: list[Note] = []
     props = unknown_checking_proxy(to_engine(resource.inputs))
     view = Resource(resource.type, resource.name, resource.urn, props, resource.protect)
-    for name in _HOST_POLICIES:
-        if levels.get(name) == "disabled":
-            continue
-        spec = _SPECS[name]
+    for spec in noting:
         check: ResourceCheck = spec.check  # type: ignore[assignment]
         try:
-            findings = check(view, reconciled[name].properties)
+            findings = check(view, reconciled[spec.name].properties)
         except UnknownValueError:
             continue
-        notes += [Note(name, resource.urn, f.message) for f in findings if f.note]
+        notes += [Note(spec.name, resource.urn, f.message) for f in findings if f.note]
     return notes
 
 
@@ -346,6 +356,3 @@ def _harness_violations(
                 )
             )
     return out
-
-
-_SPECS: dict[str, PolicySpec] = {s.name: s for s in ALL_POLICIES}

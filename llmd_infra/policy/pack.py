@@ -90,7 +90,13 @@ def _stack_validate(spec: PolicySpec) -> Any:
     def validate(args: Any, report_violation: Any) -> None:
         resources = [
             StackResource(
-                r.resource_type, r.name, r.urn, r.props, bool(r.opts.protect), r.parent.urn if r.parent else None
+                r.resource_type,
+                r.name,
+                r.urn,
+                r.props,
+                bool(r.opts.protect),
+                r.parent.urn if r.parent else None,
+                {key: tuple(dep.urn for dep in deps) for key, deps in r.property_dependencies.items()},
             )
             for r in args.resources
         ]

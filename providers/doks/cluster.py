@@ -1,6 +1,8 @@
-"""``DoksCluster``: a DigitalOcean Kubernetes cluster that meets llm-d's prerequisites."""
+"""``DoksCluster``: a DigitalOcean Kubernetes cluster that meets llm-d's prerequisites.
 
-from __future__ import annotations
+The class annotations of ``DoksCluster`` are the outputs of the ``llmd-infra`` package schema (the
+SDK's analyzer reads them at run time), so this module does not use ``from __future__ import annotations``.
+"""
 
 from typing import Any, NamedTuple, cast
 
@@ -16,6 +18,7 @@ from llmd_infra.config.base import validate_model
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
+from llmd_infra.hosting import component_type
 from llmd_infra.providers.doks.args import DoksClusterArgs
 from llmd_infra.providers.doks.config import DoksClusterConfig
 from llmd_infra.providers.doks.kubeconfig import fresh_kubeconfig
@@ -142,10 +145,16 @@ class DoksCluster(pulumi.ComponentResource):
     """
 
     kubeconfig: pulumi.Output[str]
+    """Kubeconfig of the cluster (a secret), with a credential DOKS mints at every run."""
     cluster_name: pulumi.Output[str]
+    """DOKS cluster name."""
     k8s_provider: k8s.Provider
-    system_pool: pulumi.Resource
+    """Kubernetes provider for your own in-cluster resources (depends only on the cluster API)."""
+    cluster: do.KubernetesCluster
+    """The DOKS cluster; its ``node_pool`` is the CPU system pool, what in-cluster resources wait for
+    (never a GPU pool)."""
     accelerator_pools: pulumi.Output[list[AcceleratorPoolSummary]]
+    """The GPU pools, described in requirement terms."""
 
     def __init__(self, name: str, args: DoksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         caller_protect = opts.protect if opts is not None and opts.protect is not None else True
@@ -155,7 +164,7 @@ class DoksCluster(pulumi.ComponentResource):
         self.version = version
         props = config.model_dump(by_alias=True, exclude_none=True, exclude={"provider"})
         props.update(protect=protect, resolvedVersion=version)
-        super().__init__(TYPE, name, props, opts)
+        super().__init__(component_type(TYPE), name, props, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         # --- network ------------------------------------------------------------------------------
@@ -207,7 +216,7 @@ class DoksCluster(pulumi.ComponentResource):
             ),
         )
         # The CPU pool is the cluster's own node_pool: add-ons wait for the cluster, never a GPU pool.
-        self.system_pool = self.cluster
+        self.system_pool: pulumi.Resource = self.cluster
 
         # --- GPU pools ----------------------------------------------------------------------------
         self.pools = [

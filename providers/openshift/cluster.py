@@ -6,9 +6,10 @@ NVIDIA GPU Operators, LWS through Red Hat's Leader Worker Set Operator (with the
 and for RDMA the NVIDIA Network Operator with its NetworkAttachmentDefinitions; the RDMA
 SecurityContextConstraints; and on a self-managed cluster on AWS, GPU MachineSets with EFA, placement
 groups and AWS's EFA device plugin.
-"""
 
-from __future__ import annotations
+The class annotations of ``OpenShiftCluster`` are the outputs of the ``llmd-infra`` package schema (the
+SDK's analyzer reads them at run time), so this module does not use ``from __future__ import annotations``.
+"""
 
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar, cast
@@ -33,8 +34,9 @@ from llmd_infra.config.addons import (
 )
 from llmd_infra.config.base import validate_model
 from llmd_infra.config.stack import StackSettings
-from llmd_infra.contract import CLUSTER_OUTPUTS
+from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
+from llmd_infra.hosting import component_type
 from llmd_infra.providers.openshift.args import OpenShiftClusterArgs
 from llmd_infra.providers.openshift.catalog import GATEWAY_API_MANAGED_SINCE, LWS_OPERATOR_UPSTREAM
 from llmd_infra.providers.openshift.config import OlmConfig, OpenShiftClusterConfig, openshift_kubernetes
@@ -191,10 +193,14 @@ class OpenShiftCluster(pulumi.ComponentResource):
     """
 
     kubeconfig: pulumi.Output[str]
+    """Kubeconfig of the cluster (a secret), as given or read from ``kubeconfig_source``."""
     cluster_name: pulumi.Output[str]
+    """The ``cluster_name`` argument (default: the component's resource name)."""
     k8s_provider: k8s.Provider
-    system_pool: pulumi.Resource
-    accelerator_pools: pulumi.Output[list[Any]]
+    """Kubernetes provider of the cluster, for your own in-cluster resources; also what the operators wait
+    for (the cluster's own workers run them)."""
+    accelerator_pools: pulumi.Output[list[AcceleratorPoolSummary]]
+    """The GPU MachineSets, described in requirement terms."""
 
     def __init__(self, name: str, args: OpenShiftClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         caller_protect = opts.protect if opts is not None and opts.protect is not None else True
@@ -206,7 +212,7 @@ class OpenShiftCluster(pulumi.ComponentResource):
         props = config.model_dump(by_alias=True, exclude_none=True, exclude={"provider"})
         props["kubernetesVersion"] = config.kubernetes_version()
         props["protect"] = protect
-        super().__init__(TYPE, name, props, opts)
+        super().__init__(component_type(TYPE), name, props, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         # --- access -------------------------------------------------------------------------------
@@ -215,7 +221,7 @@ class OpenShiftCluster(pulumi.ComponentResource):
         self.k8s_provider = k8s.Provider(
             f"{name}-k8s", k8s.ProviderArgs(kubeconfig=self.kubeconfig, context=context), opts=child
         )
-        self.system_pool = self.k8s_provider
+        self.system_pool: pulumi.Resource = self.k8s_provider
 
         # --- GPU MachineSets (self-managed on AWS) -------------------------------------------------
         self.pools = [
@@ -224,7 +230,7 @@ class OpenShiftCluster(pulumi.ComponentResource):
             )
             for pool in config.accelerator_pools
         ]
-        self.accelerator_pools = pulumi.Output.from_input([dict(p.summary) for p in self.pools])
+        self.accelerator_pools = pulumi.Output.from_input([AcceleratorPoolSummary(**p.summary) for p in self.pools])
 
         # --- operators (wait for the cluster API only, never for a MachineSet) ---------------------
         addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
