@@ -249,8 +249,9 @@ def test_lws_pinned_older_chart_drops_the_default_on_option(version: str, values
 def test_lws_option_the_version_lacks_is_refused() -> None:
     with pytest.raises((ConfigError, ProgramError)) as info:
         lws_plan("0.7.0", disagg=True)
+    # The component's argument is named as the program author writes it; the chart value as the chart does.
     assert (
-        "enableDisaggregatedSet: true needs LWS 0.9.0 or newer (the chart's enableDisaggregatedSet value arrived "
+        "enable_disaggregated_set: true needs LWS 0.9.0 or newer (the chart's enableDisaggregatedSet value arrived "
         "in kubernetes-sigs/lws v0.9.0), got version 0.7.0; allowed: false, or a version >= 0.9.0"
     ) in str(info.value)
 

@@ -701,7 +701,8 @@ def test_unquoted_version_number_is_refused_before_anything_is_registered(
     code, err = preview(capsys, tmp_path, content)
     assert code == 2
     assert err == (
-        "error: invalid configuration in Pulumi.edge.yaml (1 problem): - llmd-infra:cluster.kubernetesVersion: 1.3 "
+        f"error: invalid configuration in {tmp_path / 'Pulumi.edge.yaml'} (1 problem): - "
+        "llmd-infra:cluster.kubernetesVersion: 1.3 "
         'is a number, not a version: YAML reads an unquoted 1.30 as 1.3; write the version in quotes as you mean it '
         '(e.g. "1.30")'
     )
@@ -720,7 +721,7 @@ def test_every_problem_of_a_stack_file_at_once(capsys: pytest.CaptureFixture[str
     ).replace("  llmd-infra:addons:\n    lws:\n      enabled: true\n    lws:\n", "  llmd-infra:addons:\n    lws:\n")
     code, err = preview(capsys, tmp_path, content)
     assert code == 2
-    assert err.startswith("error: invalid configuration in Pulumi.edge.yaml (5 problems): ")
+    assert err.startswith(f"error: invalid configuration in {tmp_path / 'Pulumi.edge.yaml'} (5 problems): ")
     for path in ("llmd-infra:cluster.name:", "llmd-infra:cluster.acceleratorPools[0].machineType:",
                  "llmd-infra:cluster.zones[1]:", "llmd-infra:cluster.project: gcp:project 'X'",
                  "llmd-infra:addons.lws.version: 0.9 is a number"):

@@ -12,11 +12,11 @@ only — so no add-on ever waits for (or is replaced with) an accelerator pool. 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import pulumi
 
-from llmd_infra.addons.gateway_crds import GatewayApiCrds
+from llmd_infra.addons.gateway_crds import GatewayApiCrds, GatewayApiCrdsArgs
 from llmd_infra.addons.kueue import Kueue, TopologyPool
 from llmd_infra.addons.lws import LeaderWorkerSet
 from llmd_infra.config.addons import AddonSupport, GatewayApiCrdsConfig, KueueConfig, LwsConfig
@@ -82,10 +82,9 @@ def install_shared_addons(
             {
                 "platform": platform,
                 "cluster_version": cluster_version,
-                "gateway_api_version": gateway_crds.gateway_api_version,
-                "gaie_version": gateway_crds.gaie_version,
-                "install_gateway_api": gateway_crds.install_gateway_api,
-                "install_inference_extension": gateway_crds.install_inference_extension,
+                # What the stack set, no more: the component refuses a version of a bundle it does not
+                # install, and applies the same defaults.
+                **cast(GatewayApiCrdsArgs, gateway_crds.model_dump(exclude_unset=True, exclude={"enabled"})),
                 "protect": protect,
             },
             opts,

@@ -7,6 +7,7 @@ states a minimum, overrides are checked against the requirement record, never a 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from llmd_infra import pins
-from llmd_infra.config.base import LlmdModel, VersionText
+from llmd_infra.config.base import LlmdModel, Problems, VersionText, alias_of
 from llmd_infra.config.platform import check_platform
 from llmd_infra.errors import Problem
 from llmd_infra.requirements import LWS_VERSION
@@ -28,6 +29,37 @@ Platform = Annotated[str, AfterValidator(check_platform)]
 
 LinkType = Literal["infiniband", "ether"]
 
+
+
+@functools.cache
+def _defaults(model: type[LlmdModel]) -> LlmdModel:
+    """A section with every default, validated (what an unset key amounts to)."""
+    return model()
+
+
+class _Switchable(LlmdModel):
+    """An ``llmd-infra:addons`` section with ``enabled``: settings of a section switched off with
+    ``enabled: false`` have no effect, so they are refused rather than silently ignored (a value equal
+    to its default changes nothing either way and passes, so a dumped section validates again)."""
+
+    enabled: bool
+
+    @model_validator(mode="after")
+    def _nothing_set_while_disabled(self) -> _Switchable:
+        if "enabled" not in self.model_fields_set or self.enabled:
+            return self
+        problems = Problems(type(self).__name__)
+        fields = type(self).model_fields
+        # A value equal to the default says nothing (a dumped-and-revalidated section carries them all).
+        defaults = _defaults(type(self))
+        changed = {n for n in self.model_fields_set - {"enabled"} if getattr(self, n) != getattr(defaults, n)}
+        for name in sorted(changed, key=list(fields).index):
+            problems.add(
+                [alias_of(type(self), name)],
+                "has no effect: this add-on is switched off (enabled: false); remove the key or set enabled: true",
+            )
+        problems.raise_if_any()
+        return self
 
 
 def _parsed(value: str) -> str:
@@ -86,7 +118,7 @@ def check_lws_version(value: str) -> str:
     return value.removeprefix("v")
 
 
-class LwsConfig(LlmdModel):
+class LwsConfig(_Switchable):
     """LeaderWorkerSet: llm-d's controller for multi-host inference."""
 
     enabled: bool = True
@@ -116,10 +148,9 @@ class LwsConfig(LlmdModel):
         return resolve_disaggregated_set(self.version, self.enable_disaggregated_set)
 
 
-class GatewayApiCrdsConfig(LlmdModel):
+class GatewayApiCrdsSettings(LlmdModel):
     """Gateway API (standard channel) and Gateway API Inference Extension CRDs."""
 
-    enabled: bool = True
     gateway_api_version: VersionText = Field(default=pins.GATEWAY_API.version, description="Gateway API release tag.")
     gaie_version: VersionText = Field(default=pins.GAIE.version, description="GAIE release tag.")
     install_gateway_api: bool = Field(default=True, description="Install the Gateway API standard CRDs.")
@@ -130,6 +161,28 @@ class GatewayApiCrdsConfig(LlmdModel):
     def _tag(cls, value: str) -> str:
         _parsed(value)
         return value if value.startswith("v") else f"v{value}"
+
+    @model_validator(mode="after")
+    def _version_of_an_installed_bundle(self) -> GatewayApiCrdsSettings:
+        problems = Problems(type(self).__name__)
+        for version, install in (("gateway_api_version", "install_gateway_api"),
+                                 ("gaie_version", "install_inference_extension")):
+            if version not in self.model_fields_set or getattr(self, install):
+                continue
+            if getattr(self, version) != getattr(_defaults(type(self)), version):
+                problems.add(
+                    [alias_of(type(self), version)],
+                    f"has no effect: {alias_of(type(self), install)} is false, so that bundle is not installed; "
+                    "remove the key",
+                )
+        problems.raise_if_any()
+        return self
+
+
+class GatewayApiCrdsConfig(GatewayApiCrdsSettings, _Switchable):
+    """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
+
+    enabled: bool = True
 
 
 class GpuOperatorSettings(LlmdModel):
@@ -167,7 +220,7 @@ class GpuOperatorSettings(LlmdModel):
         return self
 
 
-class GpuOperatorConfig(GpuOperatorSettings):
+class GpuOperatorConfig(GpuOperatorSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
@@ -196,13 +249,13 @@ class NetworkOperatorSettings(LlmdModel):
     networks: list[NadConfig] = Field(default_factory=list)
 
 
-class NetworkOperatorConfig(NetworkOperatorSettings):
+class NetworkOperatorConfig(NetworkOperatorSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
 
 
-class DraDriverConfig(LlmdModel):
+class DraDriverConfig(_Switchable):
     """NVIDIA DRA driver for GPUs (GKE DRANET path) and the COS driver installer it relies on."""
 
     enabled: bool = False
@@ -227,7 +280,7 @@ class AmdGpuOperatorSettings(LlmdModel):
     device_config: bool = Field(default=True, description="Create the DeviceConfig.")
 
 
-class AmdGpuOperatorConfig(AmdGpuOperatorSettings):
+class AmdGpuOperatorConfig(AmdGpuOperatorSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
@@ -245,7 +298,7 @@ class NfdSettings(LlmdModel):
         return _parsed(value).removeprefix("v")
 
 
-class NfdConfig(NfdSettings):
+class NfdConfig(NfdSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
