@@ -527,7 +527,7 @@ def test_nfd_openshift_olm(tmp_path: Path) -> None:
     assert inst["apiVersion"] == "nfd.openshift.io/v1" and inst["metadata"]["name"] == "nfd-instance"
     assert_dependency_contract(plan)
     lines = validate(custom_resources(plan), tmp_path)
-    # /work/shared/crds has no nfd.openshift.io CRD: that one object cannot be checked offline.
+    # The upstream CRD set (../shared/crds) has no nfd.openshift.io CRD: that one object cannot be checked offline.
     unchecked = [line for line in lines if "nfd.openshift.io/v1 NodeFeatureDiscovery" in line]
     assert [line.rsplit(": ", 1)[1] for line in unchecked] == ["no CRD"]
     assert all(line.endswith(": OK") for line in lines if line not in unchecked)
@@ -606,7 +606,7 @@ def test_every_custom_resource_an_addon_can_emit_validates_against_its_crd(
     if not objects:
         return
     lines = validate(objects, tmp_path)
-    # /work/shared/crds has no nfd.openshift.io CRD: the Red Hat NodeFeatureDiscovery cannot be checked offline.
+    # The upstream CRD set (../shared/crds) has no nfd.openshift.io CRD: the Red Hat NodeFeatureDiscovery cannot be checked offline.
     checked = [line for line in lines if "nfd.openshift.io/v1 NodeFeatureDiscovery" not in line]
     assert len(lines) - len(checked) == sum(1 for kind, _ in expected if kind == "NodeFeatureDiscovery")
     assert checked and all(line.endswith(": OK") for line in checked), lines
