@@ -606,7 +606,8 @@ def test_every_custom_resource_an_addon_can_emit_validates_against_its_crd(
     if not objects:
         return
     lines = validate(objects, tmp_path)
-    # The upstream CRD set (../shared/crds) has no nfd.openshift.io CRD: the Red Hat NodeFeatureDiscovery cannot be checked offline.
+    # The upstream CRD set (../shared/crds) has no nfd.openshift.io CRD: the Red Hat NodeFeatureDiscovery
+    # cannot be checked offline.
     checked = [line for line in lines if "nfd.openshift.io/v1 NodeFeatureDiscovery" not in line]
     assert len(lines) - len(checked) == sum(1 for kind, _ in expected if kind == "NodeFeatureDiscovery")
     assert checked and all(line.endswith(": OK") for line in checked), lines

@@ -292,7 +292,8 @@ A4X_RDMA = {"name": "gpu", "machineType": "a4x-highgpu-4g", "rdma": "multi-netwo
 
 @pytest.mark.parametrize("version", ["1.33.1-gke.1000", "1.31", "1.32.7-gke.9999999"])
 def test_rdma_floor_is_per_minor_line(version: str) -> None:
-    # A4X: 1.33.4-gke.1036000+ or 1.32.8-gke.1108000+ (https://cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute). 1.33.1 is newer than the
+    # A4X: 1.33.4-gke.1036000+ or 1.32.8-gke.1108000+
+    # (https://cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute). 1.33.1 is newer than the
     # oldest floor but older than its own line's, so it must fail.
     assert problems(kubernetesVersion=version, acceleratorPools=[A4X_RDMA]) == [
         f"{P}kubernetesVersion: GPUDirect-RDMA on a4x-highgpu-4g (acceleratorPools[0]) needs GKE "
