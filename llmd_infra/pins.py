@@ -248,3 +248,33 @@ EFA_DEVICE_PLUGIN = Pin(
 
 EFA_DEVICE_PLUGIN_IMAGE = ("public.ecr.aws/eks/aws-efa-k8s-device-plugin", "v0.5.20")
 """The device plugin image (repository, tag): the chart's appVersion from the public ECR mirror."""
+
+# --- Kueue (topology-aware scheduling of multi-host groups) ----------------------------------------
+KUEUE = Pin(
+    name="kueue",
+    # Newest Kueue release (kubernetes-sigs/kueue v0.19.2, 8eab687, 2026-08-20); the Topology,
+    # ResourceFlavor, ClusterQueue and LocalQueue CRDs the tests validate against are from the same tag.
+    # llm-d pins no Kueue version (guides/prereq/infrastructure: "(Optional)", the LWS TAS user guide).
+    # Install as Kueue documents it: helm install kueue oci://registry.k8s.io/kueue/charts/kueue
+    # --namespace kueue-system --wait (site/content/en/docs/getting-started/installation.md @v0.19.2).
+    version="0.19.2",
+    source="kubernetes-sigs/kueue tag v0.19.2 (8eab687, 2026-08-20), charts/kueue/values.yaml",
+    chart="oci://registry.k8s.io/kueue/charts/kueue",
+    namespace="kueue-system",
+)
+
+KUEUE_OLM = Pin(
+    name="kueue-operator",
+    # Red Hat build of Kueue (OLM package kueue-operator, redhat-operators, AllNamespaces install mode only:
+    # openshift/kueue-operator bundle/manifests/kueue-operator.clusterserviceversion.yaml @release-1.3).
+    # Version 1.3 ships Kueue 0.16 with the kueue.x-k8s.io/v1beta2 API and the LeaderWorkerSet integration
+    # (https://docs.redhat.com/en/documentation/openshift_container_platform/4.21/html/ai_workloads/release-notes-1.3_release-notes).
+    # Its channels are named stable-v<major.minor>; check them with
+    # oc get packagemanifest kueue-operator -o jsonpath='{.status.channels[*].name}'.
+    version="stable-v1.3",
+    source="openshift/kueue-operator release-1.3 (kueue-operator.v1.3.1, upstream Kueue release-0.16); "
+    "Red Hat build of Kueue 1.3 release notes",
+    chart="kueue-operator",
+    repository="redhat-operators",
+    namespace="openshift-kueue-operator",
+)

@@ -249,8 +249,9 @@ def test_lws_pinned_older_chart_drops_the_default_on_option(version: str, values
 def test_lws_option_the_version_lacks_is_refused() -> None:
     with pytest.raises((ConfigError, ProgramError)) as info:
         lws_plan("0.7.0", disagg=True)
+    # The component's argument is named as the program author writes it; the chart value as the chart does.
     assert (
-        "enableDisaggregatedSet: true needs LWS 0.9.0 or newer (the chart's enableDisaggregatedSet value arrived "
+        "enable_disaggregated_set: true needs LWS 0.9.0 or newer (the chart's enableDisaggregatedSet value arrived "
         "in kubernetes-sigs/lws v0.9.0), got version 0.7.0; allowed: false, or a version >= 0.9.0"
     ) in str(info.value)
 
@@ -526,7 +527,7 @@ def test_nfd_openshift_olm(tmp_path: Path) -> None:
     assert inst["apiVersion"] == "nfd.openshift.io/v1" and inst["metadata"]["name"] == "nfd-instance"
     assert_dependency_contract(plan)
     lines = validate(custom_resources(plan), tmp_path)
-    # /work/shared/crds has no nfd.openshift.io CRD: that one object cannot be checked offline.
+    # The upstream CRD set (../shared/crds) has no nfd.openshift.io CRD: that one object cannot be checked offline.
     unchecked = [line for line in lines if "nfd.openshift.io/v1 NodeFeatureDiscovery" in line]
     assert [line.rsplit(": ", 1)[1] for line in unchecked] == ["no CRD"]
     assert all(line.endswith(": OK") for line in lines if line not in unchecked)
@@ -605,7 +606,8 @@ def test_every_custom_resource_an_addon_can_emit_validates_against_its_crd(
     if not objects:
         return
     lines = validate(objects, tmp_path)
-    # /work/shared/crds has no nfd.openshift.io CRD: the Red Hat NodeFeatureDiscovery cannot be checked offline.
+    # The upstream CRD set (../shared/crds) has no nfd.openshift.io CRD: the Red Hat NodeFeatureDiscovery
+    # cannot be checked offline.
     checked = [line for line in lines if "nfd.openshift.io/v1 NodeFeatureDiscovery" not in line]
     assert len(lines) - len(checked) == sum(1 for kind, _ in expected if kind == "NodeFeatureDiscovery")
     assert checked and all(line.endswith(": OK") for line in checked), lines

@@ -292,7 +292,8 @@ A4X_RDMA = {"name": "gpu", "machineType": "a4x-highgpu-4g", "rdma": "multi-netwo
 
 @pytest.mark.parametrize("version", ["1.33.1-gke.1000", "1.31", "1.32.7-gke.9999999"])
 def test_rdma_floor_is_per_minor_line(version: str) -> None:
-    # A4X: 1.33.4-gke.1036000+ or 1.32.8-gke.1108000+ (accelerator-catalog.md §3a). 1.33.1 is newer than the
+    # A4X: 1.33.4-gke.1036000+ or 1.32.8-gke.1108000+
+    # (https://cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute). 1.33.1 is newer than the
     # oldest floor but older than its own line's, so it must fail.
     assert problems(kubernetesVersion=version, acceleratorPools=[A4X_RDMA]) == [
         f"{P}kubernetesVersion: GPUDirect-RDMA on a4x-highgpu-4g (acceleratorPools[0]) needs GKE "
@@ -701,7 +702,8 @@ def test_unquoted_version_number_is_refused_before_anything_is_registered(
     code, err = preview(capsys, tmp_path, content)
     assert code == 2
     assert err == (
-        "error: invalid configuration in Pulumi.edge.yaml (1 problem): - llmd-infra:cluster.kubernetesVersion: 1.3 "
+        f"error: invalid configuration in {tmp_path / 'Pulumi.edge.yaml'} (1 problem): - "
+        "llmd-infra:cluster.kubernetesVersion: 1.3 "
         'is a number, not a version: YAML reads an unquoted 1.30 as 1.3; write the version in quotes as you mean it '
         '(e.g. "1.30")'
     )
@@ -720,7 +722,7 @@ def test_every_problem_of_a_stack_file_at_once(capsys: pytest.CaptureFixture[str
     ).replace("  llmd-infra:addons:\n    lws:\n      enabled: true\n    lws:\n", "  llmd-infra:addons:\n    lws:\n")
     code, err = preview(capsys, tmp_path, content)
     assert code == 2
-    assert err.startswith("error: invalid configuration in Pulumi.edge.yaml (5 problems): ")
+    assert err.startswith(f"error: invalid configuration in {tmp_path / 'Pulumi.edge.yaml'} (5 problems): ")
     for path in ("llmd-infra:cluster.name:", "llmd-infra:cluster.acceleratorPools[0].machineType:",
                  "llmd-infra:cluster.zones[1]:", "llmd-infra:cluster.project: gcp:project 'X'",
                  "llmd-infra:addons.lws.version: 0.9 is a number"):

@@ -75,7 +75,15 @@ def test_h100_and_mi300x_resources() -> None:
 
 def test_fabric_resources() -> None:
     name, fabric = "llmd-fabric", "llmd-fabric-fabric"
+    kueue, api = f"{name}-kueue", "kubernetes:kueue.x-k8s.io/v1beta2"
     assert shape(plan("doks-fabric")) == common(name, "mi300x-fabric") | {
+        ("llmd-infra:addons:Kueue", kueue, name),  # tests/test_kueue_stacks.py asserts the Kueue inputs
+        ("kubernetes:core/v1:Namespace", f"{kueue}-namespace", kueue),
+        ("kubernetes:helm.sh/v3:Release", f"{kueue}-release", kueue),
+        (f"{api}:Topology", f"{kueue}-topology-doks-hostname", kueue),
+        (f"{api}:ResourceFlavor", f"{kueue}-flavor-mi300x-fabric", kueue),
+        (f"{api}:ClusterQueue", f"{kueue}-cluster-queue", kueue),
+        (f"{api}:LocalQueue", f"{kueue}-local-queue-default", kueue),
         ("llmd-infra:doks:FabricNetwork", fabric, name),
         ("kubernetes:yaml/v2:ConfigFile", f"{fabric}-multus", fabric),
         ("kubernetes:helm.sh/v3:Release", f"{fabric}-whereabouts", fabric),

@@ -66,6 +66,20 @@ def pool_shape(name: str, pool: str) -> set[tuple[str, str, str]]:
     }
 
 
+def kueue_shape(name: str, topology: str, pool: str) -> set[tuple[str, str, str]]:
+    """Kueue and the TAS objects of one multi-host pool (tests/test_kueue_stacks.py asserts their inputs)."""
+    kueue, api = f"{name}-kueue", "kubernetes:kueue.x-k8s.io/v1beta2"
+    return {
+        ("llmd-infra:addons:Kueue", kueue, name),
+        ("kubernetes:core/v1:Namespace", f"{kueue}-namespace", kueue),
+        ("kubernetes:helm.sh/v3:Release", f"{kueue}-release", kueue),
+        (f"{api}:Topology", f"{kueue}-topology-{topology}", kueue),
+        (f"{api}:ResourceFlavor", f"{kueue}-flavor-{pool}", kueue),
+        (f"{api}:ClusterQueue", f"{kueue}-cluster-queue", kueue),
+        (f"{api}:LocalQueue", f"{kueue}-local-queue-default", kueue),
+    }
+
+
 def inputs(p: Plan, name: str) -> dict[str, Any]:
     return p.named(name).inputs
 
@@ -75,7 +89,9 @@ def inputs(p: Plan, name: str) -> dict[str, Any]:
 
 def test_a3_ultra_resources() -> None:
     name = "llmd-a3-ultra"
-    assert shape(plan("gke-a3-ultra")) == common(name) | pool_shape(name, "a3u-h200") | {
+    assert shape(plan("gke-a3-ultra")) == common(name) | pool_shape(name, "a3u-h200") | kueue_shape(
+        name, "gke-default", "a3u-h200"
+    ) | {
         ("llmd-infra:gke:CosNvidiaDriverInstaller", f"{name}-nvidia-driver", name),
         ("kubernetes:apps/v1:DaemonSet", f"{name}-nvidia-driver-daemonset", f"{name}-nvidia-driver"),
         ("llmd-infra:addons:NvidiaDraDriver", f"{name}-nvidia-dra", name),
@@ -88,7 +104,7 @@ def test_a4_rdma_resources() -> None:
     name = "llmd-a4-rdma"
     rdma = f"{name}-rdma"
     nets = ["gvnic-1", *(f"rdma-{i}" for i in range(8))]
-    expected = common(name) | pool_shape(name, "a4-b200") | {
+    expected = common(name) | pool_shape(name, "a4-b200") | kueue_shape(name, "gke-default", "a4-b200") | {
         ("llmd-infra:gke:RdmaNetwork", rdma, name),
         ("gcp:compute/network:Network", f"{rdma}-gvnic-vpc", rdma),
         ("gcp:compute/subnetwork:Subnetwork", f"{rdma}-gvnic-subnet", rdma),
@@ -101,11 +117,14 @@ def test_a4_rdma_resources() -> None:
     assert shape(plan("gke-a4-rdma")) == expected
 
 
-@pytest.mark.parametrize(("stack", "name", "pool"), [("gke-tpu-v6e", "llmd-tpu-v6e", "v6e-4x4"),
-                                                     ("gke-tpu-v6e-single", "llmd-tpu-v6e-single", "v6e-2x4"),
-                                                     ("gke-l4-dev", "llmd-l4-dev", "l4")])
-def test_tpu_and_l4_resources(stack: str, name: str, pool: str) -> None:
-    assert shape(plan(stack)) == common(name) | pool_shape(name, pool)
+@pytest.mark.parametrize(("stack", "name", "pool", "topology"), [
+    ("gke-tpu-v6e", "llmd-tpu-v6e", "v6e-4x4", "gke-tpu-slice"),  # multi-host slice: Kueue TAS
+    ("gke-tpu-v6e-single", "llmd-tpu-v6e-single", "v6e-2x4", None),
+    ("gke-l4-dev", "llmd-l4-dev", "l4", None),
+])
+def test_tpu_and_l4_resources(stack: str, name: str, pool: str, topology: str | None) -> None:
+    kueue = kueue_shape(name, topology, pool) if topology else set()
+    assert shape(plan(stack)) == common(name) | pool_shape(name, pool) | kueue
 
 
 # --- cluster security ---------------------------------------------------------------------------

@@ -303,7 +303,7 @@ def test_kubeconfig_source() -> None:
 # --- the args contract ----------------------------------------------------------------------------
 
 # Component args that are not config keys, and config keys named differently in the args.
-_ARGS_ONLY = {"kubeconfig", "protect", "lws", "gateway_crds", "gpu_operator", "network_operator", "nfd"}
+_ARGS_ONLY = {"kubeconfig", "protect", "lws", "gateway_crds", "gpu_operator", "network_operator", "nfd", "kueue"}
 _RENAMED = {"cluster_name": "name", "kubeconfig_source": "kubeconfig"}
 _MODEL_ONLY = {"provider"}
 

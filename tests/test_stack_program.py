@@ -19,8 +19,9 @@ def test_missing_cluster_config_registers_nothing(tmp_path: Path) -> None:
     stack_file.write_text("config:\n  gcp:project: p\n")
     with pytest.raises(ConfigError) as info:
         run_program(REPO, "empty", config_file=stack_file)
+    # The file the values came from, as the user would open it.
     assert str(info.value) == (
-        "invalid configuration in Pulumi.empty.yaml (1 problem):\n  - llmd-infra:cluster: required key is missing"
+        f"invalid configuration in {stack_file} (1 problem):\n  - llmd-infra:cluster: required key is missing"
     )
     assert info.value.plan.resources == []
 

@@ -8,6 +8,7 @@ from llmd_infra.addons.amd import AmdGpuOperator, AmdGpuOperatorArgs
 from llmd_infra.addons.dra import NvidiaDraDriver, NvidiaDraDriverArgs
 from llmd_infra.addons.gateway_crds import GatewayApiCrds, GatewayApiCrdsArgs
 from llmd_infra.addons.gpu_operator import NvidiaGpuOperator, NvidiaGpuOperatorArgs
+from llmd_infra.addons.kueue import Kueue, KueueArgs, TopologyPool
 from llmd_infra.addons.lws import LeaderWorkerSet, LeaderWorkerSetArgs
 from llmd_infra.addons.network_operator import (
     NetworkAttachmentArgs,
@@ -21,6 +22,8 @@ __all__ = [
     "AmdGpuOperatorArgs",
     "GatewayApiCrds",
     "GatewayApiCrdsArgs",
+    "Kueue",
+    "KueueArgs",
     "LeaderWorkerSet",
     "LeaderWorkerSetArgs",
     "NetworkAttachmentArgs",
@@ -32,4 +35,5 @@ __all__ = [
     "NvidiaGpuOperatorArgs",
     "NvidiaNetworkOperator",
     "NvidiaNetworkOperatorArgs",
+    "TopologyPool",
 ]

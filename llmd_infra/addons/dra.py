@@ -30,9 +30,13 @@ class Toleration(TypedDict, total=False):
     """A pod toleration (the Kubernetes ``Toleration`` fields)."""
 
     key: str
+    """Taint key to tolerate (e.g. ``nvidia.com/gpu``); empty with ``Exists`` tolerates every taint."""
     operator: str
+    """``Exists`` (any value) or ``Equal`` (the default: ``value`` must match)."""
     value: str
+    """Taint value to match with ``Equal``."""
     effect: str
+    """``NoSchedule``, ``PreferNoSchedule`` or ``NoExecute``; empty tolerates every effect."""
 
 
 class NvidiaDraDriverArgs(TypedDict, total=False):

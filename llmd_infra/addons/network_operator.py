@@ -35,7 +35,9 @@ class NetworkAttachmentArgs(TypedDict, total=False):
     """One secondary network (Multus ``NetworkAttachmentDefinition``)."""
 
     name: str
+    """NetworkAttachmentDefinition name (pods request it in their ``k8s.v1.cni.cncf.io/networks`` annotation)."""
     namespace: str
+    """Namespace of the pods that attach to it (default ``default``)."""
     master: str
     """Host interface (e.g. ``ib0`` for IPoIB, ``ens1f0np0`` for RoCE)."""
     cni: str

@@ -97,8 +97,15 @@ def load_policy_config(path: str | Path) -> dict[str, Any]:
         raise ConfigError(
             [Problem(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")], str(file)
         ) from exc
-    given = pack_config.parse_config(data, str(file))
-    pack_config.reconcile(ALL_POLICIES, given, source=str(file))
+    # Every problem at once: bad enforcement levels and properties their policy's schema rejects.
+    problems: list[Problem] = []
+    given = pack_config.parse_config(data, str(file), collect=problems)
+    try:
+        pack_config.reconcile(ALL_POLICIES, given, source=str(file))
+    except ConfigError as exc:
+        problems += exc.problems
+    if problems:
+        raise ConfigError(problems, str(file))
     return dict(data)
 
 

@@ -503,7 +503,7 @@ ClusterConfig = DoksClusterConfig
 """The room-contract name of this provider's cluster model."""
 
 ADDONS = AddonSupport(
-    installs=frozenset({"lws", "gatewayApiCrds", "gpuOperator"}),
+    installs=frozenset({"lws", "gatewayApiCrds", "gpuOperator", "kueue"}),
     refuses={
         "amdGpuOperator": "DOKS installs the AMD GPU driver stack and the ROCm device plugin (or its AMD DRA driver) "
         "on AMD nodes itself",

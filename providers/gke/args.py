@@ -298,6 +298,21 @@ class GkeDraDriver(TypedDict, total=False):
     """Apply the COS driver installer DaemonSet that loads the NVIDIA driver (default true)."""
 
 
+class GkeKueue(TypedDict, total=False):
+    """Kueue with topology-aware scheduling of the multi-host pools."""
+
+    enabled: bool
+    """Install Kueue and its TAS objects (default: when a pool is multi-host)."""
+    version: str
+    """Kueue Helm chart version (default: the pinned one; >= 0.19.0)."""
+    olm_channel: str
+    """OLM channel of the Red Hat build of Kueue (not used on GKE)."""
+    local_queue_name: str
+    """LocalQueue name LeaderWorkerSets name in ``kueue.x-k8s.io/queue-name`` (default ``default``)."""
+    local_queue_namespaces: list[str]
+    """Existing namespaces that get the LocalQueue (default ``["default"]``)."""
+
+
 class GkeMaintenanceExclusion(TypedDict, total=False):
     """A GKE maintenance exclusion."""
 
@@ -362,6 +377,8 @@ class GkeClusterArgs(TypedDict, total=False):
     """Gateway API / GAIE CRDs for GKE versions that do not install them."""
     dra_driver: GkeDraDriver
     """NVIDIA DRA driver settings (used by ``dranet`` pools)."""
+    kueue: GkeKueue
+    """Kueue and the topology-aware-scheduling objects of the multi-host pools."""
     protect: bool
     """Pulumi ``protect`` on the cluster and the accelerator pools (default: the ``opts.protect`` passed
     to the component, else true)."""
@@ -408,6 +425,7 @@ __all__ = [
     "GkeExistingNetwork",
     "GkeGatewayCrds",
     "GkeGpuDriver",
+    "GkeKueue",
     "GkeLws",
     "GkeMaintenanceExclusion",
     "GkeNetwork",

@@ -4,17 +4,19 @@ The class annotations of ``GkeCluster`` are the outputs of the ``llmd-infra`` pa
 SDK's analyzer reads them at run time), so this module does not use ``from __future__ import annotations``.
 """
 
+from collections.abc import Callable
 from typing import Any, NamedTuple, cast
 
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
+from pydantic.alias_generators import to_snake
 
 from llmd_infra.addons import NvidiaDraDriver
 from llmd_infra.addons.dra import Toleration
 from llmd_infra.addons.wiring import addon_options, install_shared_addons
-from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, LwsConfig
-from llmd_infra.config.base import validate_model
+from llmd_infra.config.addons import DraDriverConfig, GatewayApiCrdsConfig, KueueConfig, LwsConfig
+from llmd_infra.config.base import LlmdModel, alias_of, validate_args
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
@@ -29,7 +31,9 @@ from llmd_infra.providers.gke.config import (
 from llmd_infra.providers.gke.driver_installer import CosNvidiaDriverInstaller
 from llmd_infra.providers.gke.kubeconfig import kubeconfig_output
 from llmd_infra.providers.gke.network import PODS_RANGE, SERVICES_RANGE, ClusterNetwork, RdmaNetwork
+from llmd_infra.providers.gke.platform import MANAGED_GATEWAY_CRDS_SINCE
 from llmd_infra.providers.gke.pools import IMAGE_TYPE, OAUTH_SCOPES, AcceleratorPool, SystemPool
+from llmd_infra.providers.gke.topology import topology_pools
 
 TYPE = "llmd-infra:gke:GkeCluster"
 NODE_SA_ROLES = ("roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader")
@@ -107,9 +111,50 @@ class AddonSettings(NamedTuple):
     lws: LwsConfig
     gateway_crds: GatewayApiCrdsConfig
     dra_driver: DraDriverConfig
+    kueue: KueueConfig
 
 
-_ADDON_KEYS = ("lws", "gateway_crds", "dra_driver")
+_ADDON_KEYS = ("lws", "gateway_crds", "dra_driver", "kueue")
+
+def addon_problems(
+    config: GkeClusterConfig, gateway: GatewayApiCrdsConfig, dra: DraDriverConfig, key: Callable[[str, str], str]
+) -> list[Problem]:
+    """Add-on settings this cluster would ignore, refused: the DRA driver is installed exactly when a
+    pool uses ``rdma: dranet``, the Gateway CRD bundles exactly when the GKE version lacks them.
+
+    ``key(section, field)`` names a setting (camelCase in stack files, snake_case in component args).
+    """
+    problems: list[Problem] = []
+    dranet = config.uses_rdma("dranet")
+    dra_set = dra.model_fields_set
+    if "enabled" in dra_set and dra.enabled != dranet:
+        why = (
+            "an accelerator pool uses rdma: dranet, which needs the NVIDIA DRA driver (GKE's own driver "
+            "installation is off on that path)"
+            if dranet
+            else "the gke provider installs the NVIDIA DRA driver only for accelerator pools with rdma: dranet, "
+            "and none has it"
+        )
+        problems.append(Problem(key("draDriver", "enabled"), f"has no effect: {why}; remove this key"))
+    if not dranet and (dra.enabled or "enabled" not in dra_set):
+        for name in sorted(dra_set - {"enabled"}):
+            problems.append(Problem(
+                key("draDriver", name),
+                "has no effect: no accelerator pool uses rdma: dranet (the only path on which the gke provider "
+                "installs the NVIDIA DRA driver); remove this key",
+            ))
+    if not config.needs_gateway_crds() and (gateway.enabled or "enabled" not in gateway.model_fields_set):
+        version = key("cluster", "kubernetesVersion")
+        cluster = (f"{version} is {config.kubernetes_version}" if config.kubernetes_version
+                   else f"{version} is unset (the release channel's versions are newer)")
+        for name in sorted(gateway.model_fields_set):
+            problems.append(Problem(
+                key("gatewayApiCrds", name),
+                f"has no effect: GKE installs the Gateway API and Inference Extension CRDs itself from "
+                f"{MANAGED_GATEWAY_CRDS_SINCE} and {cluster}; remove this key",
+            ))
+    return problems
+
 
 def config_from_args(
     resource_name: str, args: GkeClusterArgs, default_protect: bool = True
@@ -117,32 +162,52 @@ def config_from_args(
     """Validate component args with the stack-config models (raises ConfigError, registers nothing).
 
     ``protect`` is ``args["protect"]``, else ``default_protect`` (the caller's ``opts.protect``, else true).
+    Problems name keys in snake_case, as the program author wrote them.
     """
     skip = ("cluster_name", "protect", *_ADDON_KEYS)
     data: dict[str, Any] = {k: v for k, v in args.items() if k not in skip}
     data["provider"] = "gke"
     data["name"] = args.get("cluster_name", resource_name)
     prefix = f"GkeCluster {resource_name}:"
-    config = validate_model(GkeClusterConfig, data, prefix)
+    config = validate_args(GkeClusterConfig, data, prefix)
     addons = AddonSettings(
-        lws=validate_model(LwsConfig, dict(args.get("lws", {})), f"{prefix}lws"),
-        gateway_crds=validate_model(GatewayApiCrdsConfig, dict(args.get("gateway_crds", {})), f"{prefix}gateway_crds"),
-        dra_driver=validate_model(DraDriverConfig, dict(args.get("dra_driver", {})), f"{prefix}dra_driver"),
+        lws=validate_args(LwsConfig, dict(args.get("lws", {})), f"{prefix}lws"),
+        gateway_crds=validate_args(GatewayApiCrdsConfig, dict(args.get("gateway_crds", {})), f"{prefix}gateway_crds"),
+        dra_driver=validate_args(DraDriverConfig, dict(args.get("dra_driver", {})), f"{prefix}dra_driver"),
+        kueue=validate_args(KueueConfig, dict(args.get("kueue", {})), f"{prefix}kueue"),
     )
+    sections = {"draDriver": "dra_driver", "gatewayApiCrds": "gateway_crds", "cluster": ""}
+    problems = addon_problems(
+        config, addons.gateway_crds, addons.dra_driver,
+        lambda section, name: f"{prefix}{sections[section]}{'.' if sections[section] else ''}{to_snake(name)}",
+    )
+    if problems:
+        raise ConfigError(problems)
     return config, addons, bool(args.get("protect", default_protect))
 
 
 def args_from_settings(settings: StackSettings) -> GkeClusterArgs:
     """The component args equivalent to a validated stack configuration."""
-    data = settings.cluster.model_dump(exclude_none=True, exclude={"provider", "name"})
+    data = settings.cluster.model_dump(exclude_unset=True, exclude_none=True, exclude={"provider", "name"})
     data["cluster_name"] = settings.cluster.name
     addons = settings.addons
-    data["lws"] = addons.lws.model_dump()
-    data["gateway_crds"] = addons.gateway_api_crds.model_dump()
-    data["dra_driver"] = {
-        "version": addons.dra_driver.version,
-        "cos_driver_installer": addons.dra_driver.cos_driver_installer,
-    }
+    assert isinstance(settings.cluster, GkeClusterConfig)  # the registry picked this room by provider
+    models: dict[str, type[LlmdModel]] = {"draDriver": DraDriverConfig, "gatewayApiCrds": GatewayApiCrdsConfig}
+    unused = addon_problems(
+        settings.cluster, addons.gateway_api_crds, addons.dra_driver,
+        lambda section, name: (
+            f"llmd-infra:cluster.{name}" if section == "cluster"
+            else f"llmd-infra:addons.{section}.{alias_of(models[section], name)}"
+        ),
+    )
+    if unused:
+        raise ConfigError(unused, f"Pulumi.{pulumi.get_stack()}.yaml")
+    # Only what the stack file sets: the component applies the same defaults, and refuses settings
+    # that would have no effect exactly as the stack file's validation does.
+    data["lws"] = addons.lws.model_dump(exclude_unset=True)
+    data["gateway_crds"] = addons.gateway_api_crds.model_dump(exclude_unset=True)
+    data["dra_driver"] = addons.dra_driver.model_dump(exclude_unset=True)
+    data["kueue"] = addons.kueue.model_dump(exclude_unset=True, exclude_none=True)
     return cast(GkeClusterArgs, data)
 
 
@@ -392,7 +457,7 @@ class GkeCluster(pulumi.ComponentResource):
 
         # --- add-ons (wait for the system pool, never for an accelerator pool) ----------------------
         addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
-        self.lws, self.gateway_crds = install_shared_addons(
+        self.lws, self.gateway_crds, self.kueue = install_shared_addons(
             name,
             lws=lws,
             gateway_crds=addons.gateway_crds,
@@ -401,6 +466,8 @@ class GkeCluster(pulumi.ComponentResource):
             opts=addon_opts,
             cluster_version=config.kubernetes_version or "",
             gateway_crds_needed=config.needs_gateway_crds(),
+            kueue=addons.kueue,
+            topology=topology_pools(config),
         )
         self.nvidia_driver: CosNvidiaDriverInstaller | None = None
         self.dra_driver: NvidiaDraDriver | None = None

@@ -92,6 +92,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.alias_generators import to_camel
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from llmd_infra.catalog.accelerators import accelerator_family
@@ -526,6 +527,14 @@ class NetworkConfig(LlmdModel):
         if self.existing is not None:
             for key in ("nodeCidr", "podsCidr", "servicesCidr", "proxyCidr"):
                 named.pop(key)
+            # An existing network brings its own ranges: a new-network range set next to it is ignored.
+            for field in ("node_cidr", "pods_cidr", "services_cidr", "proxy_cidr"):
+                if field in self.model_fields_set:
+                    problems.add(
+                        [to_camel(field)],
+                        "has no effect with existing: no network, subnetwork or proxy-only subnet is created; "
+                        "remove the key",
+                    )
         keys = list(named)
         for i, a in enumerate(keys):
             for b in keys[i + 1:]:
@@ -749,6 +758,13 @@ class AcceleratorPoolConfig(LlmdModel):
                 f"topology {topo} on {m.name} is a {'multi' if multi else 'single'}-host slice; "
                 f"multiHost must be {str(multi).lower()}",
                 self.multi_host,
+            )
+        if multi and self.compact_placement is False:
+            problems.add(
+                ["compactPlacement"],
+                f"has no effect: a multi-host TPU slice is always placed compactly by its topology "
+                f"({self.topology()}); remove the key",
+                self.compact_placement,
             )
         if multi:
             hosts = tpu_topology_hosts(m.name, self.topology())
@@ -1237,6 +1253,14 @@ class GkeClusterConfig(ClusterConfigBase):
                 multi_network.append((i, pool))
         if multi_network:
             self._check_multi_network(problems, multi_network)
+        if not multi_network:
+            for field in ("gvnic_cidr", "rdma_cidr"):
+                if field in self.network.model_fields_set:
+                    problems.add(
+                        ["network", to_camel(field)],
+                        "has no effect: only the multi-network RDMA path (an accelerator pool with rdma: "
+                        "multi-network) creates the gVNIC and RDMA networks; remove the key",
+                    )
         sys_zones = self.system_pool.zones or self.zones
         lo, hi = self.system_pool.node_range(len(sys_zones))
         if self.system_pool.autoscaling is None and lo % len(sys_zones) != 0:
@@ -1495,7 +1519,7 @@ ClusterConfig = GkeClusterConfig
 """The room's ``llmd-infra:cluster`` model as the core reads it (:mod:`llmd_infra.registry`)."""
 
 ADDONS = AddonSupport(
-    installs=frozenset({"lws", "gatewayApiCrds", "draDriver"}),
+    installs=frozenset({"lws", "gatewayApiCrds", "draDriver", "kueue"}),
     refuses={
         "gpuOperator": "GKE installs the NVIDIA driver and device plugin itself (the dranet path uses the DRA driver)",
         "networkOperator": "GKE provides the RDMA NICs itself (dranet or the multi-network path)",

@@ -1,23 +1,106 @@
-"""The ``OpenShiftCluster`` arguments: the contract other Pulumi languages will consume.
+"""The ``OpenShiftCluster`` arguments: the contract every Pulumi language consumes.
 
 Keys are the snake_case names of the ``llmd-infra:cluster`` config keys (see
 :mod:`llmd_infra.providers.openshift.config` for the YAML shape and every rule); the component
 validates them with the same pydantic models, so a component built from code fails exactly like a
-stack file would. ``tests/test_openshift_config.py`` holds the two in step.
+stack file would. ``tests/test_openshift_config.py`` and ``tests/test_args_shape.py`` hold the two in step.
+
+The same classes are the source of the ``llmd-infra`` package schema (``llmd-infra schema``): the
+SDK's analyzer reads their annotations and docstrings at run time, so this module must not use
+``from __future__ import annotations``, ``TypedDict`` is ``typing``'s (the analyzer reads optional
+keys only from it), and every type name is unique across providers (the analyzer puts all types in
+one ``index`` module) — hence the ``OpenShift`` prefix. The names without it (``AcceleratorPoolArgs``,
+...) stay as aliases.
+
+A choice between fixed strings is an ``Enum`` at run time (the schema gets an enum type, so other
+languages offer the values) and, for type checkers, the plain string ``Literal`` a Python caller
+writes or the enum member: see the ``*Value`` aliases below.
 """
 
-from __future__ import annotations
-
-from typing import Literal
+from enum import Enum
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 import pulumi
-from typing_extensions import Required, TypedDict
-
-from llmd_infra.addons.gpu_operator import NvidiaGpuOperatorArgs
-from llmd_infra.addons.network_operator import NetworkAttachmentArgs
+from typing_extensions import Required
 
 
-class AutoscalingArgs(TypedDict):
+class OpenShiftInfrastructure(str, Enum):
+    """Where the OpenShift cluster runs."""
+
+    AWS = "aws"
+    """Self-managed (IPI) on AWS: GPU MachineSets are allowed."""
+    ROSA = "rosa"
+    """Red Hat OpenShift Service on AWS (GPU machine pools are ROSA's, made with ``rosa``)."""
+    OTHER = "other"
+    """Anywhere else (the default): no GPU MachineSets."""
+
+
+class OpenShiftKubeconfigOrigin(str, Enum):
+    """Where the kubeconfig comes from when the ``kubeconfig`` argument is not given."""
+
+    CONFIG = "config"
+    """The secret config value ``kubernetes:kubeconfig`` (the default)."""
+    AMBIENT = "ambient"
+    """The kubeconfig ``kubectl`` uses on the machine running Pulumi (``KUBECONFIG`` or ``~/.kube/config``)."""
+
+
+class OpenShiftApproval(str, Enum):
+    """``installPlanApproval`` of an OLM Subscription."""
+
+    AUTOMATIC = "Automatic"
+    """OLM installs and upgrades at once (the default)."""
+    MANUAL = "Manual"
+    """OLM installs or upgrades nothing until an InstallPlan is approved."""
+
+
+class OpenShiftTaintEffect(str, Enum):
+    """Kubernetes taint effect."""
+
+    NO_SCHEDULE = "NoSchedule"
+    """New pods without a toleration are not scheduled."""
+    PREFER_NO_SCHEDULE = "PreferNoSchedule"
+    """The scheduler avoids the node for pods without a toleration."""
+    NO_EXECUTE = "NoExecute"
+    """Pods without a toleration are evicted too."""
+
+
+class OpenShiftLinkType(str, Enum):
+    """Link type of the RDMA NICs the NVIDIA Network Operator serves."""
+
+    INFINIBAND = "infiniband"
+    """InfiniBand."""
+    ETHER = "ether"
+    """Ethernet (RoCE)."""
+
+
+class OpenShiftNadCni(str, Enum):
+    """CNI plugin of a secondary network."""
+
+    MACVLAN = "macvlan"
+    """macvlan on the host interface (RoCE; the default)."""
+    IPOIB = "ipoib"
+    """IP over InfiniBand."""
+    HOST_DEVICE = "host-device"
+    """The host interface moved into the pod."""
+
+
+if TYPE_CHECKING:
+    InfrastructureValue = Literal["aws", "rosa", "other"] | OpenShiftInfrastructure
+    KubeconfigOriginValue = Literal["config", "ambient"] | OpenShiftKubeconfigOrigin
+    ApprovalValue = Literal["Automatic", "Manual"] | OpenShiftApproval
+    TaintEffectValue = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | OpenShiftTaintEffect
+    LinkTypeValue = Literal["infiniband", "ether"] | OpenShiftLinkType
+    NadCniValue = Literal["macvlan", "ipoib", "host-device"] | OpenShiftNadCni
+else:
+    InfrastructureValue = OpenShiftInfrastructure
+    KubeconfigOriginValue = OpenShiftKubeconfigOrigin
+    ApprovalValue = OpenShiftApproval
+    TaintEffectValue = OpenShiftTaintEffect
+    LinkTypeValue = OpenShiftLinkType
+    NadCniValue = OpenShiftNadCni
+
+
+class OpenShiftAutoscaling(TypedDict):
     """MachineAutoscaler bounds (machines of the MachineSet)."""
 
     min_nodes: int
@@ -26,18 +109,18 @@ class AutoscalingArgs(TypedDict):
     """Most machines (>= min_nodes)."""
 
 
-class TaintArgs(TypedDict, total=False):
+class OpenShiftTaint(TypedDict, total=False):
     """A node taint."""
 
     key: Required[str]
     """Taint key (the pool always carries ``nvidia.com/gpu=present:NoSchedule`` as well)."""
     value: str
     """Taint value (default empty)."""
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
+    effect: TaintEffectValue
     """Default ``NoSchedule``."""
 
 
-class RootVolumeArgs(TypedDict, total=False):
+class OpenShiftRootVolume(TypedDict, total=False):
     """The encrypted gp3 root volume."""
 
     size_gib: int
@@ -48,7 +131,7 @@ class RootVolumeArgs(TypedDict, total=False):
     """Throughput in MiB/s (gp3: 125-2000; default AWS's baseline)."""
 
 
-class AcceleratorPoolArgs(TypedDict, total=False):
+class OpenShiftGpuPool(TypedDict, total=False):
     """A GPU MachineSet on AWS."""
 
     name: Required[str]
@@ -59,7 +142,7 @@ class AcceleratorPoolArgs(TypedDict, total=False):
     """A zone of ``aws.subnets`` (default: its only zone)."""
     replicas: int
     """Machines of a fixed-size pool (default 1)."""
-    autoscaling: AutoscalingArgs
+    autoscaling: OpenShiftAutoscaling
     """Instead of ``replicas``: a MachineAutoscaler (needs the cluster's ClusterAutoscaler)."""
     multi_host: bool
     """Labels nodes ``llm-d.ai/multi-host=true``; needs an EFA instance type with GPUDirect RDMA (p4d/p5/p6)."""
@@ -73,15 +156,15 @@ class AcceleratorPoolArgs(TypedDict, total=False):
     """Most USD per hour for a Spot instance (default: the On-Demand price)."""
     capacity_reservation_id: str
     """Launch into this Capacity Reservation (``cr-...``)."""
-    root_volume: RootVolumeArgs
+    root_volume: OpenShiftRootVolume
     """Root volume size and performance."""
     labels: dict[str, str]
     """Extra node labels."""
-    taints: list[TaintArgs]
+    taints: list[OpenShiftTaint]
     """Extra node taints."""
 
 
-class AwsArgs(TypedDict, total=False):
+class OpenShiftAws(TypedDict, total=False):
     """Where GPU machines go, as plain values (known in preview)."""
 
     region: Required[str]
@@ -102,20 +185,20 @@ class AwsArgs(TypedDict, total=False):
     """Extra EC2 tags of the machines and the placement groups."""
 
 
-class KubeconfigArgs(TypedDict, total=False):
+class OpenShiftKubeconfigSource(TypedDict, total=False):
     """Where the kubeconfig comes from when the ``kubeconfig`` argument is not given."""
 
-    source: Literal["config", "ambient"]
+    source: KubeconfigOriginValue
     """``config`` (default): the secret config value ``kubernetes:kubeconfig``; ``ambient``: what ``kubectl``
     uses on the machine running Pulumi."""
     context: str
     """A context of that kubeconfig."""
 
 
-class OlmArgs(TypedDict, total=False):
+class OpenShiftOlm(TypedDict, total=False):
     """How OLM installs and upgrades the stack's operators."""
 
-    approval: Literal["Automatic", "Manual"]
+    approval: ApprovalValue
     """``installPlanApproval`` of every Subscription (default ``Automatic``)."""
     starting_csv: dict[str, str]
     """OLM package -> ``startingCSV`` (needs ``Manual``)."""
@@ -125,7 +208,7 @@ class OlmArgs(TypedDict, total=False):
     """Subscribe to the cert-manager Operator the LWS operator needs (default true)."""
 
 
-class RdmaPodsArgs(TypedDict, total=False):
+class OpenShiftRdmaPods(TypedDict, total=False):
     """Who may use the RDMA SecurityContextConstraints."""
 
     namespace: str
@@ -134,14 +217,14 @@ class RdmaPodsArgs(TypedDict, total=False):
     """Their service accounts (default ``[default]``)."""
 
 
-class LwsArgs(TypedDict, total=False):
-    """LeaderWorkerSet through Red Hat's Leader Worker Set Operator."""
+class OpenShiftLws(TypedDict, total=False):
+    """LeaderWorkerSet through Red Hat's Leader Worker Set Operator (its channel decides the LWS version)."""
 
     enabled: bool
     """Install the operator (and the cert-manager Operator it needs); default true."""
 
 
-class GatewayCrdsArgs(TypedDict, total=False):
+class OpenShiftGatewayCrds(TypedDict, total=False):
     """Gateway API Inference Extension CRDs (and Gateway API's where OpenShift does not manage them)."""
 
     enabled: bool
@@ -156,37 +239,81 @@ class GatewayCrdsArgs(TypedDict, total=False):
     """Install the GAIE CRDs (default true)."""
 
 
-class GpuOperatorArgs(NvidiaGpuOperatorArgs, total=False):
-    """The certified NVIDIA GPU Operator (OLM) and its ClusterPolicy; ``platform`` is ``openshift``."""
+class OpenShiftGpuOperator(TypedDict, total=False):
+    """The certified NVIDIA GPU Operator (OLM) and its ClusterPolicy."""
 
     enabled: bool
-    """Install it (default false)."""
+    """Install it (default false; needs ``nfd``)."""
+    olm_channel: str
+    """OLM channel of ``gpu-operator-certified`` (default: the pinned one)."""
+    driver_enabled: bool
+    """Let the operator install the driver (default true on OpenShift, with the Driver Toolkit)."""
+    driver_version: str
+    """Driver the operator installs (default: the pinned one); R580+ needs ``allow_driver_r580``."""
+    allow_driver_r580: bool
+    """Accept a driver >= R580 (llm-d's CUDA 12.9 images do not run on it; default false)."""
+    toolkit_enabled: bool
+    """Let the operator install the container toolkit (default true on OpenShift)."""
+    rdma_enabled: bool
+    """GPUDirect RDMA through the operator's ``driver.rdma`` (default false)."""
+    use_host_mofed: bool
+    """MOFED/DOCA is preinstalled on the host rather than by the Network Operator (default false)."""
+    cdi_enabled: bool
+    """Container Device Interface (default true)."""
 
 
-class NfdArgs(TypedDict, total=False):
+class OpenShiftNfd(TypedDict, total=False):
     """The Red Hat NFD operator (OLM) and a NodeFeatureDiscovery instance."""
 
     enabled: bool
     """Install it (default false; required by the GPU and Network Operators)."""
 
 
-class NetworkOperatorArgs(TypedDict, total=False):
+class OpenShiftNetworkAttachment(TypedDict, total=False):
+    """One secondary network (Multus ``NetworkAttachmentDefinition``)."""
+
+    name: Required[str]
+    """NetworkAttachmentDefinition name."""
+    namespace: str
+    """Its namespace, the pods' (default ``default``; OpenShift's Multus isolates networks by namespace)."""
+    master: Required[str]
+    """Host interface (e.g. ``ib0`` for IPoIB, ``ens1f0np0`` for RoCE)."""
+    cni: NadCniValue
+    """CNI plugin (default ``macvlan``)."""
+    ipam_range: Required[str]
+    """Whereabouts CIDR for the pods' addresses on this network."""
+
+
+class OpenShiftNetworkOperator(TypedDict, total=False):
     """The certified NVIDIA Network Operator (OLM), a NicClusterPolicy and NetworkAttachmentDefinitions."""
 
     enabled: bool
-    """Install it (default false)."""
+    """Install it (default false; needs ``nfd``)."""
     rdma_resource_name: str
     """Advertised as ``rdma/<name>`` (default ``ib``)."""
     rdma_hca_max: int
     """Pods that may share one HCA (default 8)."""
-    link_types: list[Literal["infiniband", "ether"]]
+    link_types: list[LinkTypeValue]
     """Default ``[infiniband]``."""
     ofed_driver: bool
     """Install the DOCA/OFED driver container (default false)."""
     doca_driver_version: str
     """DOCA driver image tag (default: the pinned one)."""
-    networks: list[NetworkAttachmentArgs]
+    networks: list[OpenShiftNetworkAttachment]
     """NetworkAttachmentDefinitions (in the pods' namespace: OpenShift's Multus isolates them)."""
+
+
+class OpenShiftKueue(TypedDict, total=False):
+    """The Red Hat build of Kueue with topology-aware scheduling of the multi-host pools."""
+
+    enabled: bool
+    """Install it and the TAS objects (default: when a pool is multi-host)."""
+    olm_channel: str
+    """OLM channel of the ``kueue-operator`` package (default: the pinned one)."""
+    local_queue_name: str
+    """LocalQueue name LeaderWorkerSets name in ``kueue.x-k8s.io/queue-name`` (default ``default``)."""
+    local_queue_namespaces: list[str]
+    """Existing namespaces that get the LocalQueue and the ``kueue.openshift.io/managed=true`` label."""
 
 
 class OpenShiftClusterArgs(TypedDict, total=False):
@@ -196,34 +323,52 @@ class OpenShiftClusterArgs(TypedDict, total=False):
     """The cluster's OpenShift release (``4.20``); its Kubernetes must meet llm-d's minimum."""
     cluster_name: str
     """Names the child resources' cluster and the ``clusterName`` output (default: the resource name)."""
-    infrastructure: Literal["aws", "rosa", "other"]
+    infrastructure: InfrastructureValue
     """``aws``: self-managed (IPI) on AWS, GPU MachineSets allowed; ``rosa``; ``other`` (default)."""
     kubeconfig: pulumi.Input[str]
     """The kubeconfig itself (made secret); default: from ``kubeconfig_source``."""
-    kubeconfig_source: KubeconfigArgs
+    kubeconfig_source: OpenShiftKubeconfigSource
     """Where the kubeconfig comes from when ``kubeconfig`` is not given (the ``kubeconfig`` config key)."""
-    aws: AwsArgs
+    aws: OpenShiftAws
     """AWS placement of GPU MachineSets (``infrastructure: aws``)."""
-    accelerator_pools: list[AcceleratorPoolArgs]
+    accelerator_pools: list[OpenShiftGpuPool]
     """GPU MachineSets (``infrastructure: aws`` only)."""
-    olm: OlmArgs
+    olm: OpenShiftOlm
     """OLM approval, starting CSVs and channels."""
-    rdma_pods: RdmaPodsArgs
+    rdma_pods: OpenShiftRdmaPods
     """Who may use the RDMA SecurityContextConstraints."""
-    lws: LwsArgs
+    lws: OpenShiftLws
     """``llmd-infra:addons.lws``: LWS through the Red Hat Leader Worker Set Operator."""
-    gateway_crds: GatewayCrdsArgs
+    gateway_crds: OpenShiftGatewayCrds
     """``llmd-infra:addons.gatewayApiCrds``: GAIE CRDs (and Gateway API's before OpenShift 4.19)."""
-    gpu_operator: GpuOperatorArgs
+    gpu_operator: OpenShiftGpuOperator
     """``llmd-infra:addons.gpuOperator``: the certified GPU Operator through OLM."""
-    network_operator: NetworkOperatorArgs
+    network_operator: OpenShiftNetworkOperator
     """``llmd-infra:addons.networkOperator``: the certified Network Operator through OLM."""
-    nfd: NfdArgs
+    nfd: OpenShiftNfd
     """``llmd-infra:addons.nfd``: the Red Hat NFD operator through OLM."""
+    kueue: OpenShiftKueue
+    """``llmd-infra:addons.kueue``: the Red Hat build of Kueue through OLM and the TAS objects."""
     protect: bool
     """Pulumi ``protect`` on the MachineSets, placement groups and the LWS operator's CR (default: the
     ``opts.protect`` passed to the component, else true)."""
 
+
+# The names before the schema needed unique ones (kept for existing programs).
+AutoscalingArgs = OpenShiftAutoscaling
+TaintArgs = OpenShiftTaint
+RootVolumeArgs = OpenShiftRootVolume
+AcceleratorPoolArgs = OpenShiftGpuPool
+AwsArgs = OpenShiftAws
+KubeconfigArgs = OpenShiftKubeconfigSource
+OlmArgs = OpenShiftOlm
+RdmaPodsArgs = OpenShiftRdmaPods
+LwsArgs = OpenShiftLws
+GatewayCrdsArgs = OpenShiftGatewayCrds
+GpuOperatorArgs = OpenShiftGpuOperator
+NfdArgs = OpenShiftNfd
+NetworkOperatorArgs = OpenShiftNetworkOperator
+KueueArgs = OpenShiftKueue
 
 __all__ = [
     "AcceleratorPoolArgs",
@@ -232,11 +377,32 @@ __all__ = [
     "GatewayCrdsArgs",
     "GpuOperatorArgs",
     "KubeconfigArgs",
+    "KueueArgs",
     "LwsArgs",
     "NetworkOperatorArgs",
     "NfdArgs",
     "OlmArgs",
+    "OpenShiftApproval",
+    "OpenShiftAutoscaling",
+    "OpenShiftAws",
     "OpenShiftClusterArgs",
+    "OpenShiftGatewayCrds",
+    "OpenShiftGpuOperator",
+    "OpenShiftGpuPool",
+    "OpenShiftInfrastructure",
+    "OpenShiftKubeconfigOrigin",
+    "OpenShiftKubeconfigSource",
+    "OpenShiftKueue",
+    "OpenShiftLinkType",
+    "OpenShiftLws",
+    "OpenShiftNadCni",
+    "OpenShiftNetworkAttachment",
+    "OpenShiftNetworkOperator",
+    "OpenShiftNfd",
+    "OpenShiftOlm",
+    "OpenShiftRdmaPods",
+    "OpenShiftRootVolume",
+    "OpenShiftTaint",
     "RdmaPodsArgs",
     "RootVolumeArgs",
     "TaintArgs",

@@ -6,9 +6,10 @@ NVIDIA GPU Operators, LWS through Red Hat's Leader Worker Set Operator (with the
 and for RDMA the NVIDIA Network Operator with its NetworkAttachmentDefinitions; the RDMA
 SecurityContextConstraints; and on a self-managed cluster on AWS, GPU MachineSets with EFA, placement
 groups and AWS's EFA device plugin.
-"""
 
-from __future__ import annotations
+The class annotations of ``OpenShiftCluster`` are the outputs of the ``llmd-infra`` package schema (the
+SDK's analyzer reads them at run time), so this module does not use ``from __future__ import annotations``.
+"""
 
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar, cast
@@ -19,28 +20,32 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
 from llmd_infra import pins
-from llmd_infra.addons import GatewayApiCrds, NodeFeatureDiscovery, NvidiaGpuOperator, NvidiaNetworkOperator
+from llmd_infra.addons import GatewayApiCrds, Kueue, NodeFeatureDiscovery, NvidiaGpuOperator, NvidiaNetworkOperator
 from llmd_infra.addons.gpu_operator import NvidiaGpuOperatorArgs
+from llmd_infra.addons.kueue import KueueArgs
 from llmd_infra.addons.network_operator import NvidiaNetworkOperatorArgs
 from llmd_infra.addons.nfd import NodeFeatureDiscoveryArgs
-from llmd_infra.addons.wiring import addon_options
+from llmd_infra.addons.wiring import addon_options, wants_kueue
 from llmd_infra.config.addons import (
     GatewayApiCrdsConfig,
     GpuOperatorConfig,
+    KueueConfig,
     LwsConfig,
     NetworkOperatorConfig,
     NfdConfig,
 )
 from llmd_infra.config.base import validate_model
 from llmd_infra.config.stack import StackSettings
-from llmd_infra.contract import CLUSTER_OUTPUTS
+from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
+from llmd_infra.hosting import component_type
 from llmd_infra.providers.openshift.args import OpenShiftClusterArgs
 from llmd_infra.providers.openshift.catalog import GATEWAY_API_MANAGED_SINCE, LWS_OPERATOR_UPSTREAM
 from llmd_infra.providers.openshift.config import OlmConfig, OpenShiftClusterConfig, openshift_kubernetes
 from llmd_infra.providers.openshift.kubeconfig import resolve_kubeconfig
 from llmd_infra.providers.openshift.machinesets import AcceleratorMachineSet
 from llmd_infra.providers.openshift.operators import EfaDevicePlugin, LeaderWorkerSetOperator, RdmaSecurityContext
+from llmd_infra.providers.openshift.topology import topology_pools
 
 TYPE = "llmd-infra:openshift:OpenShiftCluster"
 PLATFORM = "openshift"
@@ -53,6 +58,7 @@ class AddonSettings(NamedTuple):
     gpu_operator: GpuOperatorConfig
     network_operator: NetworkOperatorConfig
     nfd: NfdConfig
+    kueue: KueueConfig
 
 
 _ADDON_KEYS = AddonSettings._fields
@@ -100,8 +106,8 @@ def addon_problems(config: OpenShiftClusterConfig, addons: AddonSettings, path: 
     for section, settings in (("gpu_operator", gpu), ("nfd", nfd)):
         if "platform" in settings.model_fields_set and settings.platform != PLATFORM:
             refuse(section, "platform", f"must be '{PLATFORM}' on this provider (or left out)")
-    for section, chosen in (("gpu_operator", gpu), ("network_operator", net), ("nfd", nfd)):
-        if chosen.enabled and "version" in chosen.model_fields_set:
+    for section, chosen in (("gpu_operator", gpu), ("network_operator", net), ("nfd", nfd), ("kueue", addons.kueue)):
+        if chosen.enabled is not False and "version" in chosen.model_fields_set:
             refuse(
                 section, "version",
                 "a Helm chart version, unused on OpenShift where OLM installs the operator; choose the channel "
@@ -152,6 +158,7 @@ def config_from_args(
         gpu_operator=section("gpu_operator", GpuOperatorConfig),
         network_operator=section("network_operator", NetworkOperatorConfig),
         nfd=section("nfd", NfdConfig),
+        kueue=section("kueue", KueueConfig),
     )
     problems = addon_problems(config, addons, lambda section, key: f"{prefix}{section}.{key}")
     if problems:
@@ -191,10 +198,14 @@ class OpenShiftCluster(pulumi.ComponentResource):
     """
 
     kubeconfig: pulumi.Output[str]
+    """Kubeconfig of the cluster (a secret), as given or read from ``kubeconfig_source``."""
     cluster_name: pulumi.Output[str]
+    """The ``cluster_name`` argument (default: the component's resource name)."""
     k8s_provider: k8s.Provider
-    system_pool: pulumi.Resource
-    accelerator_pools: pulumi.Output[list[Any]]
+    """Kubernetes provider of the cluster, for your own in-cluster resources; also what the operators wait
+    for (the cluster's own workers run them)."""
+    accelerator_pools: pulumi.Output[list[AcceleratorPoolSummary]]
+    """The GPU MachineSets, described in requirement terms."""
 
     def __init__(self, name: str, args: OpenShiftClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         caller_protect = opts.protect if opts is not None and opts.protect is not None else True
@@ -206,7 +217,7 @@ class OpenShiftCluster(pulumi.ComponentResource):
         props = config.model_dump(by_alias=True, exclude_none=True, exclude={"provider"})
         props["kubernetesVersion"] = config.kubernetes_version()
         props["protect"] = protect
-        super().__init__(TYPE, name, props, opts)
+        super().__init__(component_type(TYPE), name, props, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         # --- access -------------------------------------------------------------------------------
@@ -215,7 +226,7 @@ class OpenShiftCluster(pulumi.ComponentResource):
         self.k8s_provider = k8s.Provider(
             f"{name}-k8s", k8s.ProviderArgs(kubeconfig=self.kubeconfig, context=context), opts=child
         )
-        self.system_pool = self.k8s_provider
+        self.system_pool: pulumi.Resource = self.k8s_provider
 
         # --- GPU MachineSets (self-managed on AWS) -------------------------------------------------
         self.pools = [
@@ -224,7 +235,7 @@ class OpenShiftCluster(pulumi.ComponentResource):
             )
             for pool in config.accelerator_pools
         ]
-        self.accelerator_pools = pulumi.Output.from_input([dict(p.summary) for p in self.pools])
+        self.accelerator_pools = pulumi.Output.from_input([AcceleratorPoolSummary(**p.summary) for p in self.pools])
 
         # --- operators (wait for the cluster API only, never for a MachineSet) ---------------------
         addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
@@ -263,6 +274,23 @@ class OpenShiftCluster(pulumi.ComponentResource):
                 install_cert_manager=olm.install_cert_manager,
                 protect=protect,
                 opts=addon_opts,
+            )
+        self.kueue: Kueue | None = None
+        pools = topology_pools(config)
+        if wants_kueue(addons.kueue, pools):
+            # The Red Hat build of Kueue needs the cert-manager Operator the LWS operator subscribes to.
+            after = [self.system_pool, *([self.lws] if self.lws is not None else [])]
+            kueue_args = {
+                **addons.kueue.model_dump(exclude={"enabled", "version"}),
+                "platform": PLATFORM,
+                "pools": pools,
+                "protect": protect,
+                **_olm_args(olm, pins.KUEUE_OLM.chart),
+            }
+            self.kueue = Kueue(
+                f"{name}-kueue",
+                cast(KueueArgs, kueue_args),
+                pulumi.ResourceOptions(parent=self, provider=self.k8s_provider, depends_on=after),
             )
         self.gateway_crds: GatewayApiCrds | None = None
         gateway = addons.gateway_crds

@@ -409,6 +409,7 @@ OLM_PACKAGES = (
     "nvidia-network-operator",
     "openshift-cert-manager-operator",
     "leader-worker-set",
+    "kueue-operator",
 )
 """The OLM packages this provider may subscribe to."""
 
@@ -436,6 +437,11 @@ class OlmConfig(LlmdModel):
             problems.add(
                 ["channels", "gpu-operator-certified"],
                 "the GPU Operator's channel is llmd-infra:addons.gpuOperator.olmChannel; remove it here",
+            )
+        if "kueue-operator" in self.channels:
+            problems.add(
+                ["channels", "kueue-operator"],
+                "the Red Hat build of Kueue's channel is llmd-infra:addons.kueue.olmChannel; remove it here",
             )
         if self.starting_csv and self.approval != "Manual":
             problems.add(
@@ -571,7 +577,7 @@ ClusterConfig = OpenShiftClusterConfig
 """The room's ``llmd-infra:cluster`` model (the name the provider-room contract asks for)."""
 
 ADDONS = AddonSupport(
-    installs=frozenset({"lws", "gatewayApiCrds", "gpuOperator", "networkOperator", "nfd"}),
+    installs=frozenset({"lws", "gatewayApiCrds", "gpuOperator", "networkOperator", "nfd", "kueue"}),
     refuses={
         "draDriver": "OpenShift's GPU path is the GPU Operator's device plugin (the DRA driver is GKE's DRANET path)",
         "amdGpuOperator": "the OpenShift provider wires NVIDIA GPUs only (its AWS instance catalog has no AMD GPUs)",
