@@ -42,6 +42,18 @@ AUDIT: list[tuple[str, dict[str, Any], str]] = [
     ("gke-l4-dev", {"cluster.deletionProtection": True}, CHANGES),
     ("gke-l4-dev", {"cluster.labels.team": "inference"}, CHANGES),
     ("gke-l4-dev", {"cluster.maintenanceStartTime": "03:00"}, CHANGES),
+    ("gke-l4-dev", {"cluster.binaryAuthorization.evaluationMode": "DISABLED"}, CHANGES),
+    ("gke-l4-dev", {"cluster.binaryAuthorization.evaluationMode": "ENFORCE"},
+     "llmd-infra:cluster.binaryAuthorization.evaluationMode: 'ENFORCE' is not allowed"),
+    ("gke-l4-dev", {"cluster.secretsEncryption.kmsKeyName":
+                    "projects/kms-project/locations/us-central1/keyRings/gke/cryptoKeys/secrets"}, CHANGES),
+    ("gke-l4-dev", {"cluster.secretsEncryption.kmsKeyName":
+                    "projects/kms-project/locations/us-central1/keyRings/gke/cryptoKeys/secrets",
+                    "cluster.secretsEncryption.createKmsBinding": True}, CHANGES),
+    ("gke-l4-dev", {"cluster.secretsEncryption.kmsKeyName":
+                    "projects/kms-project/locations/global/keyRings/gke/cryptoKeys/secrets"},
+     "llmd-infra:cluster.secretsEncryption.kmsKeyName: the key ring's location is 'global', which GKE does not "
+     "support"),
     ("gke-a3-ultra", {"cluster.maintenanceExclusions[0].name": "hold",
                       "cluster.maintenanceExclusions[0].startTime": "2026-01-01T00:00:00Z",
                       "cluster.maintenanceExclusions[0].endTime": "2026-01-10T00:00:00Z",
