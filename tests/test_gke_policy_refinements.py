@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -17,28 +16,12 @@ from llmd_infra.plan.analyze import analyze_plan
 from llmd_infra.plan.engine import run_callable
 from llmd_infra.policy.pack import BY_NAME
 from llmd_infra.requirements import GPU_DRIVER_VERSION
+from tests.raw_verdicts import gke_cluster as cluster
+from tests.raw_verdicts import verdicts
 
 GKE = gcp.container
 PROTECT = pulumi.ResourceOptions(protect=True)
 CANT = "can't run policy '{}' from policy pack 'llmd-infra@v0.0.1' during preview: {} value at .{} can't be known during preview"  # noqa: E501
-
-
-def verdicts(program: Callable[[], None], only: set[str]) -> list[tuple[str, str, str, str]]:
-    analysis = analyze_plan(run_callable(program))
-    return sorted(
-        (v.policy, v.enforcement, v.urn.rsplit("::", 1)[-1] if v.urn else "", v.message)
-        for v in analysis.violations
-        if v.policy in only
-    )
-
-
-def cluster(name: str = "c", **overrides: Any) -> Any:
-    args: dict[str, Any] = {
-        "location": "us-central1-a",
-        "release_channel": GKE.ClusterReleaseChannelArgs(channel="REGULAR"),
-    }
-    args.update(overrides)
-    return GKE.Cluster(name, opts=PROTECT, **args)
 
 
 # --- gke-auto-repair: flex-start pools are exempt ------------------------------------------------------

@@ -7,7 +7,6 @@ are judged through the same analyzer the CLI drives.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -18,30 +17,12 @@ import pytest
 from llmd_infra.plan.analyze import analyze_plan
 from llmd_infra.plan.engine import run_callable
 from llmd_infra.policy.pack import BY_NAME
+from tests.raw_verdicts import gke_cluster as cluster
+from tests.raw_verdicts import verdicts
 
 GKE = gcp.container
 PROTECT = pulumi.ResourceOptions(protect=True)
 NO_PATCHES = "the pool's nodes never get Kubernetes patch and security updates"
-
-
-def verdicts(
-    program: Callable[[], None], only: set[str], config: dict[str, Any] | None = None
-) -> list[tuple[str, str, str, str]]:
-    analysis = analyze_plan(run_callable(program), config)
-    return sorted(
-        (v.policy, v.enforcement, v.urn.rsplit("::", 1)[-1] if v.urn else "", v.message)
-        for v in analysis.violations
-        if v.policy in only
-    )
-
-
-def cluster(name: str = "c", **overrides: Any) -> Any:
-    args: dict[str, Any] = {
-        "location": "us-central1-a",
-        "release_channel": GKE.ClusterReleaseChannelArgs(channel="REGULAR"),
-    }
-    args.update(overrides)
-    return GKE.Cluster(name, opts=PROTECT, **args)
 
 
 def pool(name: str, cluster_name: Any, **overrides: Any) -> Any:

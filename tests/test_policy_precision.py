@@ -21,23 +21,13 @@ from llmd_infra.plan.engine import run_callable
 from llmd_infra.policy.common import StackResource
 from llmd_infra.policy.resources import cluster_of
 from llmd_infra.providers.gke.resources import GKE_CLUSTER, GKE_NODE_POOL
+from tests.raw_verdicts import verdicts
 
 GKE = gcp.container
 MULTI = {"llm-d.ai/multi-host": "true"}
 PLACEMENT = {"multi-host-placement", "multi-host-placement-cluster"}
 TESTED = "MI250X, TPU v5e, TPU v6e, L4, A100, H100, H200, B200, and newer"
 WHY = 'is meant for multi-host inference (label llm-d.ai/multi-host="true") but is not confined to one network domain'
-
-
-def verdicts(
-    program: Callable[[], None], only: set[str], config: dict[str, Any] | None = None
-) -> list[tuple[str, str, str, str]]:
-    analysis = analyze_plan(run_callable(program), config)
-    return sorted(
-        (v.policy, v.enforcement, v.urn.rsplit("::", 1)[-1] if v.urn else "", v.message)
-        for v in analysis.violations
-        if v.policy in only
-    )
 
 
 def notes(program: Callable[[], None], policy: str) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ allowed values or keys.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import types
 import typing
@@ -104,6 +105,21 @@ def _not_a_number(value: Any) -> Any:
 
 VersionText = Annotated[str, BeforeValidator(_not_a_number)]
 """A version string in a config file; an unquoted number is refused with a hint to quote it."""
+
+
+def admin_network(value: str, *, strict: bool = True, what: str = "a CIDR block") -> str:
+    """An address range allowed to reach a control plane: a valid CIDR (``strict``: no host bits set)
+    that is not the whole internet (``0.0.0.0/0``, ``::/0``) — an authorized-network list that opens
+    the API server to everyone protects nothing."""
+    try:
+        net = ipaddress.ip_network(value, strict=strict)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not {what} ({exc})") from None
+    if net.prefixlen == 0:
+        raise ValueError(
+            f"'{value}' opens the control plane to the whole internet; list the CIDRs that run kubectl/pulumi instead"
+        )
+    return value
 
 
 def one_of(value: str, allowed: Sequence[str], what: str) -> str:

@@ -61,7 +61,7 @@ from pydantic import Field, field_validator, model_validator
 from llmd_infra.catalog.accelerators import accelerator_family
 from llmd_infra.catalog.types import RdmaKind, Vendor
 from llmd_infra.config.addons import AddonSupport
-from llmd_infra.config.base import ClusterConfigBase, LlmdModel, Problems
+from llmd_infra.config.base import ClusterConfigBase, LlmdModel, Problems, admin_network
 from llmd_infra.providers.doks.catalog import DOKS_LABEL_PREFIX, DOKS_SIZES, DoksSize, doks_size
 from llmd_infra.requirements import KUBERNETES_VERSION
 from llmd_infra.versions import VersionError, parse_version
@@ -190,15 +190,7 @@ class ControlPlaneFirewall(LlmdModel):
     @classmethod
     def _addresses(cls, values: list[str]) -> list[str]:
         for value in values:
-            try:
-                net = ipaddress.ip_network(value, strict=False)
-            except ValueError as exc:
-                raise ValueError(f"'{value}' is not an IPv4 address or CIDR block ({exc})") from None
-            if net.prefixlen == 0:
-                raise ValueError(
-                    f"'{value}' opens the control plane to the whole internet; list the CIDRs that run "
-                    "kubectl/pulumi instead"
-                )
+            admin_network(value, strict=False, what="an IPv4 address or CIDR block")
         return values
 
 

@@ -98,7 +98,15 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from llmd_infra.catalog.accelerators import accelerator_family
 from llmd_infra.catalog.types import RdmaKind
 from llmd_infra.config.addons import AddonSupport
-from llmd_infra.config.base import Autoscaling, ClusterConfigBase, LlmdModel, Problems, VersionText, one_of
+from llmd_infra.config.base import (
+    Autoscaling,
+    ClusterConfigBase,
+    LlmdModel,
+    Problems,
+    VersionText,
+    admin_network,
+    one_of,
+)
 from llmd_infra.providers.gke.catalog import (
     GKE_MACHINE_TYPES,
     GKE_RDMA_MACHINE_TYPES,
@@ -444,16 +452,7 @@ class AuthorizedNetwork(LlmdModel):
     @field_validator("cidr")
     @classmethod
     def _cidr(cls, value: str) -> str:
-        try:
-            net = ipaddress.ip_network(value, strict=True)
-        except ValueError as exc:
-            raise ValueError(f"'{value}' is not a CIDR block ({exc})") from None
-        if net.prefixlen == 0:
-            raise ValueError(
-                f"'{value}' opens the control plane to the whole internet; list the CIDRs that run "
-                "kubectl/pulumi instead"
-            )
-        return value
+        return admin_network(value)
 
 
 class ExistingNetworkConfig(LlmdModel):
