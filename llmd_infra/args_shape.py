@@ -9,6 +9,7 @@ every key (their docstrings become the schema's descriptions) and the model says
 Nested objects are compared recursively, so one call covers a component's whole args tree.
 """
 
+import inspect
 import types
 import typing
 from collections.abc import Mapping
@@ -30,10 +31,13 @@ _SCALARS = (str, int, float, bool)
 
 @dataclass(frozen=True)
 class Exempt:
-    """Keys one side has and the other must not, each with the reason (shown when the exemption goes stale)."""
+    """Keys one side has and the other must not, each with the reason (shown when the exemption goes stale),
+    and args keys that stand for a model key of another name (``renamed``: args key → model key; compared
+    as that key, and the model key's own name may then be an args-only key)."""
 
     args_only: Mapping[str, str] | None = None
     model_only: Mapping[str, str] | None = None
+    renamed: Mapping[str, str] | None = None
 
 
 def _unwrap_args(annotation: Any) -> Any:
@@ -83,43 +87,55 @@ class _Comparer:
         exempt = self.exempt.get((args, model), Exempt())
         args_only = dict(exempt.args_only or {})
         model_only = dict(exempt.model_only or {})
-        hints = typing.get_type_hints(args, include_extras=True)
+        renamed = dict(exempt.renamed or {})
+        # As the SDK's analyzer reads them: evaluated at class creation, never from strings (a
+        # ``pulumi.Input[...]`` keeps its inner forward reference to ``Output``, which is fine unevaluated).
+        hints = dict(inspect.get_annotations(args))
+        for key, annotation in hints.items():
+            if isinstance(annotation, str):
+                self.problems.append(f"{where}: '{key}' has a postponed annotation (the analyzer cannot read it)")
         fields = model.model_fields
         if not (args.__doc__ or "").strip():
             self.problems.append(f"{args.__name__}: no docstring")
         if not (model.__doc__ or "").strip():
             self.problems.append(f"{model.__name__}: no docstring")
+        for key, target in renamed.items():
+            if key not in hints or target not in fields:
+                self.problems.append(f"{where}: '{key}' is exempt as renamed to '{target}' but a side lacks it")
+        # The model key each args key stands for.
+        matched = {key: renamed.get(key, key) for key in hints if key not in args_only}
         for key in hints:
             if key in args_only:
-                if key in fields:
+                if key in fields and key not in renamed.values():
                     self.problems.append(
                         f"{where}: '{key}' is exempt as args-only ({args_only[key]}) but the model has it"
                     )
                 continue
-            if key not in fields:
+            if matched[key] not in fields:
                 self.problems.append(f"{where}: '{key}' is in the args but not in the model")
         for key in fields:
             if key in model_only:
-                if key in hints:
+                if key in matched.values():
                     self.problems.append(
                         f"{where}: '{key}' is exempt as model-only ({model_only[key]}) but the args have it"
                     )
                 continue
-            if key not in hints:
+            if key not in matched.values():
                 self.problems.append(f"{where}: '{key}' is in the model but not in the args")
         for key in hints:
             if not self.docs.get_docstring(args, key):
                 self.problems.append(f"{where}: args key '{key}' has no docstring")
-            if key not in fields or key in args_only:
+            if key in args_only or matched[key] not in fields:
                 continue
+            field = fields[matched[key]]
             required_in_args = key in getattr(args, "__required_keys__", frozenset())
-            required_in_model = fields[key].is_required()
+            required_in_model = field.is_required()
             if required_in_args != required_in_model:
                 self.problems.append(
                     f"{where}: '{key}' is {'required' if required_in_args else 'optional'} in the args but "
                     f"{'required' if required_in_model else 'optional'} in the model"
                 )
-            self.value(f"{where}: '{key}'", _unwrap_args(hints[key]), _unwrap_model(fields[key].annotation))
+            self.value(f"{where}: '{key}'", _unwrap_args(hints[key]), _unwrap_model(field.annotation))
 
     def value(self, where: str, arg: Any, model: Any) -> None:
         if arg in _SCALARS or model in _SCALARS:

@@ -38,7 +38,9 @@ PACKAGE = "llmd-infra"
 """The Pulumi package name (the first part of every type token: ``llmd-infra:index:<Name>``)."""
 
 PROTECT_INPUT = "protect"
-"""The input of a component that protects its expensive resources (defaults to true when hosted)."""
+"""The input of a component that protects its expensive resources (defaults to true when hosted, unless
+the component class says ``protected_by_default = False``)."""
+PROTECTED_BY_DEFAULT = "protected_by_default"
 COMPONENTS_MODULE = "components"
 
 
@@ -90,6 +92,12 @@ class LlmdComponentProvider(ComponentProvider):
         definition = self._component_defs.get(resource_type.rsplit(":", 1)[-1])
         return set(definition.inputs) if definition is not None else set()
 
+    def protected_by_default(self, resource_type: str) -> bool:
+        """Whether a hosted component protects its resources when the caller says nothing (true unless the
+        class sets ``protected_by_default = False``, as a disposable local cluster does)."""
+        component = self._components.get(resource_type.rsplit(":", 1)[-1])
+        return bool(getattr(component, PROTECTED_BY_DEFAULT, True))
+
 
 def build_provider() -> LlmdComponentProvider:
     """The provider (its constructor runs the SDK's analyzer over every hosted component)."""
@@ -112,14 +120,17 @@ class _Servicer(ProviderServicer):
     "do not protect" (its ``protect`` input defaults to the caller's option, else true). When the
     caller set neither the option nor the input, the input is set to true here: clusters and pools
     are protected by default in every language, and the component resource itself is not, exactly
-    as in a Python program.
+    as in a Python program. A component whose default is false (a disposable local cluster) is
+    left alone: the absent option already means its default.
     """
 
     async def _construct(self, request: provider_pb2.ConstructRequest, context: Any) -> Any:
         component = request.type.rsplit(":", 1)[-1]
         provider = self.provider
         assert isinstance(provider, LlmdComponentProvider)
-        takes_protect = PROTECT_INPUT in provider.input_names(request.type)
+        takes_protect = PROTECT_INPUT in provider.input_names(request.type) and provider.protected_by_default(
+            request.type
+        )
         if takes_protect and not request.HasField("protect") and PROTECT_INPUT not in request.inputs.fields:
             copy = provider_pb2.ConstructRequest()
             copy.CopyFrom(request)

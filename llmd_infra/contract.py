@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 MULTI_HOST_LABEL = "llm-d.ai/multi-host"
 """Node label declaring a pool intended for multi-host inference (value ``"true"``)."""
+POOL_LABEL = "llm-d.ai/pool"
+"""Node label every accelerator pool of a provider component sets to its pool name."""
+HOSTNAME_LABEL = "kubernetes.io/hostname"
+"""Well-known label the kubelet sets on every node (https://kubernetes.io/docs/reference/labels-annotations-taints/)."""
 
 CLUSTER_OUTPUTS = ("kubeconfig", "clusterName", "acceleratorPools")
 """Outputs every provider component registers (``register_outputs``)."""

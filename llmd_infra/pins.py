@@ -26,13 +26,18 @@ class Pin:
 
 LWS = Pin(
     name="lws",
-    # llm-d's docs moved 0.7.0 -> 0.9.0 (docs/infrastructure/multi-node.md, e600c3f, #1858) -> 0.11.1
-    # with enableDisaggregatedSet=true (newer guides/wide-ep, pd-disaggregation). 0.11.x is not in the
-    # kubernetes-sigs/lws tag list we can verify (newest v0.10.0, 2026-08-11), so the default is the
-    # 0.9.0 llm-d recommends in docs/infrastructure/multi-node.md; guides that need DisaggregatedSet
-    # set llmd-infra:addons.lws.version to 0.11.1 and enableDisaggregatedSet: true.
-    version="0.9.0",
-    source="llm-d docs/infrastructure/multi-node.md @e600c3f (#1858); kubernetes-sigs/lws tags",
+    # llm-d's docs moved 0.7.0 -> 0.9.0 (docs/infrastructure/multi-node.md, e600c3f, #1858) -> 0.11.1 with
+    # enableDisaggregatedSet=true: the current wide-EP and P/D guides install it with
+    # `helm upgrade --install lws oci://registry.k8s.io/lws/charts/lws --version=0.11.1 --namespace lws-system
+    # --create-namespace --set enableDisaggregatedSet=true` (https://github.com/llm-d/llm-d/blob/main/guides/
+    # pd-disaggregation/README.md, guides/wide-ep/README.md), and guides/wide-ep/preflight.yaml asks for
+    # v0.11.0 or newer. The kubernetes-sigs/lws snapshot we could read ends at tag v0.10.0 (2026-08-11), so the
+    # 0.11.1 chart itself was not inspected here; its values are taken as llm-d's command passes them.
+    version="0.11.1",
+    source=(
+        "llm-d guides/pd-disaggregation/README.md and guides/wide-ep/README.md (LWS 0.11.1, "
+        "enableDisaggregatedSet=true); kubernetes-sigs/lws charts/lws"
+    ),
     chart="oci://registry.k8s.io/lws/charts/lws",
     namespace="lws-system",
 )
@@ -140,19 +145,6 @@ DRA_DRIVER_GPU = Pin(
     namespace="nvidia-dra-driver-gpu",
 )
 
-COS_DRIVER_INSTALLER = Pin(
-    name="cos-nvidia-driver-installer",
-    # llm-d applies nvidia-driver-installer/cos/daemonset-preloaded.yaml from the `master` branch of
-    # GoogleCloudPlatform/container-engine-accelerators. We render that manifest as typed resources
-    # from the revision at this commit, so a change upstream never changes a deployed stack.
-    version="068b15a980977bdaab46eb73e1ac8fba47e41f60",
-    source=(
-        "GoogleCloudPlatform/container-engine-accelerators nvidia-driver-installer/cos/"
-        "daemonset-preloaded.yaml @068b15a (llm-d GKE README applies it from master)"
-    ),
-    namespace="kube-system",
-)
-
 # --- Node Feature Discovery ----------------------------------------------------------------------------
 NFD = Pin(
     name="node-feature-discovery",
@@ -195,4 +187,94 @@ CERT_MANAGER = Pin(
     chart="cert-manager",
     repository="https://charts.jetstack.io",
     namespace="cert-manager",
+)
+
+# --- OpenShift (OLM) and AWS -------------------------------------------------------------------------
+NETWORK_OPERATOR_OLM = Pin(
+    name="nvidia-network-operator",
+    # The OLM channel of the NETWORK_OPERATOR release above: the v26.4.1 bundle publishes channels
+    # "stable,v26.4" (bundle/metadata/annotations.yaml) and supports OwnNamespace/SingleNamespace only
+    # (bundle/manifests/nvidia-network-operator.clusterserviceversion.yaml, suggested namespace
+    # nvidia-network-operator, com.redhat.openshift.versions v4.17-v4.20).
+    version="v26.4",
+    source="Mellanox/network-operator tag v26.4.1 bundle/; "
+    "Mellanox/network-operator-docs docs/openshift/deployment-guide-openshift.rst",
+    chart="nvidia-network-operator",
+    repository="certified-operators",
+    namespace="nvidia-network-operator",
+)
+
+CERT_MANAGER_OLM = Pin(
+    name="openshift-cert-manager-operator",
+    # cert-manager Operator for Red Hat OpenShift: package openshift-cert-manager-operator, channel
+    # stable-v1, namespace cert-manager-operator (operator) / cert-manager (operand, fixed); an OperatorGroup
+    # with an empty spec (AllNamespaces), which Red Hat recommends from operator 1.15. Prerequisite of the
+    # Leader Worker Set Operator. https://docs.redhat.com/en/documentation/openshift_container_platform/4.20/html/security_and_compliance/cert-manager-operator-for-red-hat-openshift
+    version="stable-v1",
+    source="Red Hat OpenShift docs, cert-manager Operator for Red Hat OpenShift (installing with the CLI); "
+    "github.com/openshift/cert-manager-operator",
+    chart="openshift-cert-manager-operator",
+    repository="redhat-operators",
+    namespace="cert-manager-operator",
+)
+
+LWS_OPERATOR_OLM = Pin(
+    name="leader-worker-set",
+    # Red Hat's Leader Worker Set Operator: package leader-worker-set, channel stable-v1.0, namespace
+    # openshift-lws-operator ("A specific namespace on the cluster"), CR LeaderWorkerSetOperator "cluster"
+    # (https://docs.redhat.com/en/documentation/openshift_container_platform/4.20/html/ai_workloads/leader-worker-set-operator;
+    # openshift/lws-operator manifests/, fbc branch v4.20/catalog/lws-operator/catalog.json: channel
+    # stable-v1.0 -> leader-worker-set.v1.0.0). Operator 1.0's operand is upstream LWS 0.7.0: the
+    # lws-operand-1-0 component builds openshift/kubernetes-sigs-lws branch release-0.7.0 (appVersion v0.7.0).
+    version="stable-v1.0",
+    source="Red Hat OpenShift docs, AI workloads: Leader Worker Set Operator; openshift/lws-operator; "
+    "openshift/kubernetes-sigs-lws release-0.7.0",
+    chart="leader-worker-set",
+    repository="redhat-operators",
+    namespace="openshift-lws-operator",
+)
+
+EFA_DEVICE_PLUGIN = Pin(
+    name="aws-efa-k8s-device-plugin",
+    # aws/eks-charts stable/aws-efa-k8s-device-plugin Chart.yaml @bfe91c4 (2026-07-21): chart v0.5.30,
+    # appVersion v0.5.20. The chart's default image is in an EKS-only ECR account; the same image is
+    # mirrored at public.ecr.aws/eks/aws-efa-k8s-device-plugin (check the tag there before rollout).
+    version="v0.5.30",
+    source="aws/eks-charts stable/aws-efa-k8s-device-plugin @bfe91c4",
+    chart="aws-efa-k8s-device-plugin",
+    repository="https://aws.github.io/eks-charts",
+    namespace="aws-efa-device-plugin",
+)
+
+EFA_DEVICE_PLUGIN_IMAGE = ("public.ecr.aws/eks/aws-efa-k8s-device-plugin", "v0.5.20")
+"""The device plugin image (repository, tag): the chart's appVersion from the public ECR mirror."""
+
+# --- Kueue (topology-aware scheduling of multi-host groups) ----------------------------------------
+KUEUE = Pin(
+    name="kueue",
+    # Newest Kueue release (kubernetes-sigs/kueue v0.19.2, 8eab687, 2026-08-20); the Topology,
+    # ResourceFlavor, ClusterQueue and LocalQueue CRDs the tests validate against are from the same tag.
+    # llm-d pins no Kueue version (guides/prereq/infrastructure: "(Optional)", the LWS TAS user guide).
+    # Install as Kueue documents it: helm install kueue oci://registry.k8s.io/kueue/charts/kueue
+    # --namespace kueue-system --wait (site/content/en/docs/getting-started/installation.md @v0.19.2).
+    version="0.19.2",
+    source="kubernetes-sigs/kueue tag v0.19.2 (8eab687, 2026-08-20), charts/kueue/values.yaml",
+    chart="oci://registry.k8s.io/kueue/charts/kueue",
+    namespace="kueue-system",
+)
+
+KUEUE_OLM = Pin(
+    name="kueue-operator",
+    # Red Hat build of Kueue (OLM package kueue-operator, redhat-operators, AllNamespaces install mode only:
+    # openshift/kueue-operator bundle/manifests/kueue-operator.clusterserviceversion.yaml @release-1.3).
+    # Version 1.3 ships Kueue 0.16 with the kueue.x-k8s.io/v1beta2 API and the LeaderWorkerSet integration
+    # (https://docs.redhat.com/en/documentation/openshift_container_platform/4.21/html/ai_workloads/release-notes-1.3_release-notes).
+    # Its channels are named stable-v<major.minor>; check them with
+    # oc get packagemanifest kueue-operator -o jsonpath='{.status.channels[*].name}'.
+    version="stable-v1.3",
+    source="openshift/kueue-operator release-1.3 (kueue-operator.v1.3.1, upstream Kueue release-0.16); "
+    "Red Hat build of Kueue 1.3 release notes",
+    chart="kueue-operator",
+    repository="redhat-operators",
+    namespace="openshift-kueue-operator",
 )

@@ -39,11 +39,12 @@ SDKS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "gke": ("pulumi_gcp",),
         "doks": ("pulumi_digitalocean",),
-        "openshift": ("pulumi_aws",),
+        "openshift": ("pulumi_aws", "pulumi_command"),
         "minikube": ("pulumi_command",),
     }
 )
-"""The cloud SDK modules each provider's components import (and no other provider may)."""
+"""The SDK modules each provider's components import; a provider never imports another's (shared ones,
+such as ``pulumi_command`` for OpenShift's ambient kubeconfig and minikube's commands, are allowed to both)."""
 
 PARTS: tuple[str, ...] = ("catalog", "config", "platform", "resources", "policies", "fakes")
 """The SDK-free modules of a room."""

@@ -17,7 +17,6 @@ import yaml
 from llmd_infra import pins
 from llmd_infra.addons import (
     AmdGpuOperator,
-    CosNvidiaDriverInstaller,
     GatewayApiCrds,
     GatewayApiCrdsArgs,
     LeaderWorkerSet,
@@ -229,6 +228,48 @@ def test_lws_upgrade_cannot_delete_the_crd() -> None:
             assert after.by_urn(r.urn).inputs == r.inputs, r.name
 
 
+def test_lws_default_is_llm_d_current_install() -> None:
+    """llm-d's wide-EP and P/D guides: LWS 0.11.1 with --set enableDisaggregatedSet=true."""
+    plan = record(lambda o: LeaderWorkerSet("lws", {}, o))
+    rel = plan.named("lws-release")
+    assert pins.LWS.version == "0.11.1"
+    assert rel.inputs["version"] == "0.11.1"
+    assert rel.inputs["values"] == {"enableDisaggregatedSet": True}
+
+
+@pytest.mark.parametrize(
+    ("version", "values"), [("0.7.0", {}), ("0.8.0", {}), ("0.9.0", {"enableDisaggregatedSet": True})]
+)
+def test_lws_pinned_older_chart_drops_the_default_on_option(version: str, values: dict[str, bool]) -> None:
+    # The chart has the value since kubernetes-sigs/lws v0.9.0 (charts/lws/values.yaml, #871).
+    rel = record(lambda o: LeaderWorkerSet("lws", {"version": version}, o)).named("lws-release")
+    assert rel.inputs["version"] == version and rel.inputs["values"] == values
+
+
+def test_lws_option_the_version_lacks_is_refused() -> None:
+    with pytest.raises((ConfigError, ProgramError)) as info:
+        lws_plan("0.7.0", disagg=True)
+    # The component's argument is named as the program author writes it; the chart value as the chart does.
+    assert (
+        "enable_disaggregated_set: true needs LWS 0.9.0 or newer (the chart's enableDisaggregatedSet value arrived "
+        "in kubernetes-sigs/lws v0.9.0), got version 0.7.0; allowed: false, or a version >= 0.9.0"
+    ) in str(info.value)
+
+
+def test_lws_upgrade_to_the_new_default_keeps_the_guard() -> None:
+    """A stack pinned at 0.7.0 moving to the 0.11.1 default: a helm upgrade (version and values), the guard
+    untouched, nothing replaced or deleted."""
+    before = record(lambda o: LeaderWorkerSet("lws", {"version": "0.7.0"}, o))
+    after = record(lambda o: LeaderWorkerSet("lws", {}, o))
+    assert {r.urn for r in before} == {r.urn for r in after}
+    assert before.named("lws-crd-guard").inputs == after.named("lws-crd-guard").inputs
+    rel_a, rel_b = before.named("lws-release"), after.named("lws-release")
+    changed = {k for k in {*rel_a.inputs, *rel_b.inputs} if rel_a.inputs.get(k) != rel_b.inputs.get(k)}
+    assert changed == {"version", "values"}
+    assert rel_b.inputs["values"] == {"enableDisaggregatedSet": True}
+    assert not rel_b.replace_on_changes and not rel_b.delete_before_replace and rel_b.protect
+
+
 # ---------------------------------------------------------------- Gateway API CRDs
 
 
@@ -298,31 +339,6 @@ def test_dra_driver_child_contract() -> None:
             "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}],
         },
     }
-    assert_dependency_contract(plan)
-
-
-def test_cos_driver_installer_child_contract() -> None:
-    plan = record(lambda o: CosNvidiaDriverInstaller("cos", {}, o))
-    assert plan.named("cos").type == "llmd-infra:addons:CosNvidiaDriverInstaller"
-    assert children_summary(plan, "cos") == [("kubernetes:apps/v1:DaemonSet", "cos-daemonset")]
-    ds = plan.named("cos-daemonset").inputs
-    assert ds["metadata"]["name"] == "nvidia-driver-installer"
-    assert ds["metadata"]["namespace"] == "kube-system"
-    assert ds["metadata"]["annotations"]["pulumi.com/skipAwait"] == "true"
-    pod = ds["spec"]["template"]["spec"]
-    assert pod["priorityClassName"] == "system-node-critical"
-    assert pod["hostPID"] is True and pod["hostNetwork"] is True
-    terms = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
-    assert terms == [{"matchExpressions": [
-        {"key": "cloud.google.com/gke-accelerator", "operator": "Exists"},
-        {"key": "cloud.google.com/gke-gpu-driver-version", "operator": "DoesNotExist"},
-    ]}]
-    inits = pod["initContainers"]
-    assert [c["name"] for c in inits] == ["nvidia-driver-installer", "partition-gpus"]
-    assert inits[0]["image"] == "cos-nvidia-installer:fixed" and inits[0]["imagePullPolicy"] == "Never"
-    assert {e["name"]: e["value"] for e in inits[0]["env"]}["NVIDIA_INSTALL_DIR_HOST"] == "/home/kubernetes/bin/nvidia"
-    assert inits[1]["image"].startswith("gcr.io/gke-release/nvidia-partition-gpu@sha256:c54fd003")
-    assert pod["containers"] == [{"name": "pause", "image": "gcr.io/google-containers/pause:2.0"}]
     assert_dependency_contract(plan)
 
 
@@ -511,7 +527,7 @@ def test_nfd_openshift_olm(tmp_path: Path) -> None:
     assert inst["apiVersion"] == "nfd.openshift.io/v1" and inst["metadata"]["name"] == "nfd-instance"
     assert_dependency_contract(plan)
     lines = validate(custom_resources(plan), tmp_path)
-    # /work/shared/crds has no nfd.openshift.io CRD: that one object cannot be checked offline.
+    # The upstream CRD set (../shared/crds) has no nfd.openshift.io CRD: that one object cannot be checked offline.
     unchecked = [line for line in lines if "nfd.openshift.io/v1 NodeFeatureDiscovery" in line]
     assert [line.rsplit(": ", 1)[1] for line in unchecked] == ["no CRD"]
     assert all(line.endswith(": OK") for line in lines if line not in unchecked)
@@ -524,7 +540,6 @@ def test_all_addons_in_one_plan_depend_only_on_the_system_pool(tmp_path: Path) -
     def build(o: pulumi.ResourceOptions) -> None:
         LeaderWorkerSet("lws", {}, o)
         GatewayApiCrds("gw", {}, o)
-        CosNvidiaDriverInstaller("cos", {}, o)
         NvidiaDraDriver("dra", {}, o)
         NvidiaGpuOperator("gpu", {"platform": "aks", "nfd_enabled": False}, o)
         NvidiaNetworkOperator("net", {"networks": NETWORKS}, o)  # type: ignore[typeddict-item]
@@ -549,8 +564,8 @@ def test_bad_args_raise_config_error_before_children() -> None:
 
 
 # Every variant of every add-on that emits custom resources, with the (kind, name) of each CR it emits.
-# LeaderWorkerSet (Helm Release + CRD patch), GatewayApiCrds (ConfigFiles), NvidiaDraDriver (Release)
-# and CosNvidiaDriverInstaller (apps/v1 DaemonSet) emit none.
+# LeaderWorkerSet (Helm Release + CRD patch), GatewayApiCrds (ConfigFiles) and NvidiaDraDriver (Release)
+# emit none; GKE's CosNvidiaDriverInstaller (apps/v1 DaemonSet) is tested in tests/test_gke_driver_installer.py.
 CR_VARIANTS: list[tuple[str, Build, list[tuple[str, str]]]] = [
     ("gpu-openshift", lambda o: NvidiaGpuOperator("gpu", {"platform": "openshift"}, o),
      [("ClusterPolicy", "gpu-cluster-policy"), ("OperatorGroup", "nvidia-gpu-operator-group"),
@@ -591,7 +606,8 @@ def test_every_custom_resource_an_addon_can_emit_validates_against_its_crd(
     if not objects:
         return
     lines = validate(objects, tmp_path)
-    # /work/shared/crds has no nfd.openshift.io CRD: the Red Hat NodeFeatureDiscovery cannot be checked offline.
+    # The upstream CRD set (../shared/crds) has no nfd.openshift.io CRD: the Red Hat NodeFeatureDiscovery
+    # cannot be checked offline.
     checked = [line for line in lines if "nfd.openshift.io/v1 NodeFeatureDiscovery" not in line]
     assert len(lines) - len(checked) == sum(1 for kind, _ in expected if kind == "NodeFeatureDiscovery")
     assert checked and all(line.endswith(": OK") for line in checked), lines

@@ -71,7 +71,14 @@ def test_text_output_shows_tree_outputs_and_verdict(capsys: pytest.CaptureFixtur
     assert "Previewing graph-demo/prod offline (preview)" in out
     assert "demo:index:Box  box" in out
     assert "kubernetes:core/v1:Namespace  box-ns  [protected]" in out
-    assert "zones: ['a', 'b']" in out
+    # Stack outputs as the Pulumi CLI shows them: keys sorted and aligned, strings quoted, lists indexed.
+    assert "Outputs:\n" + "\n".join([
+        '    namespace: "demo"',
+        "    zones    : [",
+        '        [0]: "a"',
+        '        [1]: "b"',
+        "    ]",
+    ]) + "\n" in out
     assert "Policy verdict:" in out
 
 
@@ -82,12 +89,22 @@ def test_stack_file_path_target(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert json.loads(out)["stack"] == "prod"
 
 
-def test_bad_input_exits_2_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_2_without_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
     code, _, err = _run(capsys, "preview", "--program", str(PROGRAMS / "broken"))
     assert code == 2
-    assert err.strip() == "error: the program raised RuntimeError: boom: the program failed"
-    code, _, err = _run(capsys, "--debug", "preview", "--program", str(PROGRAMS / "broken"))
-    assert code == 2 and "Traceback (most recent call last)" in err
+    # The file and line of the raise, and how to see more.
+    assert err.splitlines() == [
+        "error: tests/programs/broken/__main__.py:4: the program raised RuntimeError: boom: the program failed",
+        "(--debug shows the full traceback)",
+    ]
+    for argv in (["--debug", "preview", "--program", str(PROGRAMS / "broken")],
+                 ["preview", "--program", str(PROGRAMS / "broken"), "--debug"]):
+        code, _, err = _run(capsys, *argv)
+        assert code == 2 and "Traceback (most recent call last)" in err
+        assert 'tests/programs/broken/__main__.py", line 4, in <module>' in err
     code, _, err = _run(capsys, "preview", "--program", str(PROGRAMS / "raw_k8s"), "--config", "novalue")
     assert (code, err.strip()) == (2, "error: --config expects key=value, got 'novalue'")
     code, _, err = _run(capsys, "preview", "no-such-stack", "--project-dir", str(REPO))

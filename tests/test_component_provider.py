@@ -8,6 +8,7 @@ minimal Engine service for logs) on localhost, so the component's children regis
 """
 
 import dataclasses
+import importlib
 import json
 import re
 import subprocess
@@ -121,14 +122,14 @@ class Harness:
     monitor_address: str
 
     def construct(
-        self, inputs: dict[str, Any], preview: bool = True, protect: bool | None = None
+        self, inputs: dict[str, Any], preview: bool = True, protect: bool | None = None, type_: str = HOSTED
     ) -> tuple[Any, list[PlannedResource]]:
         recorder = self.monitor.fresh(preview)
         struct = struct_pb2.Struct()
         struct.update(inputs)
         request = provider_pb2.ConstructRequest(
             project=PROJECT, stack=STACK, organization="organization", dryRun=preview,
-            monitorEndpoint=self.monitor_address, type=HOSTED, name=NAME, parent=STACK_URN, inputs=struct,
+            monitorEndpoint=self.monitor_address, type=type_, name=NAME, parent=STACK_URN, inputs=struct,
         )
         if protect is not None:
             request.protect = protect
@@ -164,17 +165,25 @@ def harness() -> Iterator[Harness]:
         server.stop(None)
 
 
-def _normalized(records: list[PlannedResource]) -> list[dict[str, Any]]:
-    """The plan with the hosted component token read as the Python one (the only intended difference)."""
-    text = json.dumps([dataclasses.asdict(r) for r in records], default=repr, sort_keys=True)
-    return sorted(json.loads(text.replace(HOSTED, PYTHON)), key=lambda r: r["urn"])
+def _normalized(records: list[PlannedResource], hosted: str = HOSTED, python: str = PYTHON) -> list[dict[str, Any]]:
+    """The plan with the hosted component token read as the Python one (the only intended difference
+    besides where each resource was registered from: the provider host's call stack, not the program's)."""
+    rows = [{k: v for k, v in dataclasses.asdict(r).items() if k != "source_frames"} for r in records]
+    text = json.dumps(rows, default=repr, sort_keys=True)
+    return sorted(json.loads(text.replace(hosted, python)), key=lambda r: r["urn"])
 
 
 def test_get_schema_is_the_committed_schema(harness: Harness) -> None:
     response = harness.provider.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=60)
     served = json.loads(response.schema)
     assert served == json.loads((REPO / "provider" / "schema.json").read_text())
-    assert served["resources"][HOSTED]["isComponent"] is True
+    # Every provider room's cluster, each a component.
+    assert {token: r["isComponent"] for token, r in served["resources"].items()} == {
+        "llmd-infra:index:GkeCluster": True,
+        "llmd-infra:index:DoksCluster": True,
+        "llmd-infra:index:OpenShiftCluster": True,
+        "llmd-infra:index:MinikubeCluster": True,
+    }
 
 
 def test_construct_records_the_plan_the_python_component_records(harness: Harness) -> None:
@@ -238,3 +247,128 @@ def test_bad_input_fails_before_anything_is_registered(harness: Harness) -> None
                         problems["acceleratorPools[0].machineType"])
     assert len(problems) == 2
     assert harness.monitor.recorder is not None and harness.monitor.recorder.records == []
+
+
+# --- the other rooms' clusters ---------------------------------------------------------------------
+
+KUBECONFIG = (
+    "apiVersion: v1\nkind: Config\nclusters:\n- name: ocp\n  cluster: {server: 'https://api.ocp.example.com:6443'}\n"
+    "contexts:\n- name: admin\n  context: {cluster: ocp, user: admin}\ncurrent-context: admin\n"
+    "users:\n- name: admin\n  user: {token: sha256~offline}\n"
+)
+
+# Per component: its Python class (module, name) and args with enum values, nested types and lists
+# (no free-form maps whose keys the wire() helper would camel-case, but AWS zone names, which stay as they are).
+OTHER_ROOMS: dict[str, tuple[str, dict[str, Any]]] = {
+    "DoksCluster": ("llmd_infra.providers.doks", {
+        "region": "atl1",
+        "kubernetes_version": "1.33",
+        "maintenance_window": {"day": "saturday", "start_time": "03:00"},
+        "network": {"vpc_cidr": "10.110.0.0/20", "control_plane_firewall": {"allowed_addresses": ["203.0.113.0/24"]}},
+        "fabric": {"cidr": "192.168.64.0/21", "ipam": "whereabouts"},
+        "accelerator_pools": [
+            {"name": "mi300x", "size": "gpu-mi300x8-1536gb-fabric-contracted", "node_count": 2, "multi_host": True,
+             "taints": [{"key": "dedicated", "value": "llm-d", "effect": "NoSchedule"}]},
+            {"name": "h100", "size": "gpu-h100x1-80gb", "autoscaling": {"min_nodes": 1, "max_nodes": 3}},
+        ],
+    }),
+    "OpenShiftCluster": ("llmd_infra.providers.openshift", {
+        "openshift_version": "4.20",
+        "infrastructure": "aws",
+        "kubeconfig": KUBECONFIG,
+        "aws": {"region": "us-east-2", "infrastructure_id": "ocp-llmd-x7k2p", "ami_id": "ami-0123456789abcdef0",
+                "subnets": {"us-east-2a": "subnet-0123456789abcdef0"}, "security_group_ids": ["sg-0123456789abcdef0"]},
+        "accelerator_pools": [{"name": "h100", "instance_type": "p5.48xlarge", "replicas": 2, "multi_host": True}],
+        "nfd": {"enabled": True},
+        "gpu_operator": {"enabled": True},
+    }),
+    "MinikubeCluster": ("llmd_infra.providers.minikube", {
+        "accelerator": "L40S", "accelerator_count": 4, "kubernetes_version": "v1.34.0", "cpus": "16",
+    }),
+}
+
+
+def _direct(component: str) -> list[PlannedResource]:
+    module, args = OTHER_ROOMS[component]
+    cls = getattr(importlib.import_module(module), component)
+    return run_callable(lambda: cls(NAME, args), project=PROJECT, stack=STACK).resources
+
+
+@pytest.mark.parametrize("component", sorted(OTHER_ROOMS))
+def test_construct_of_every_room_records_the_plan_the_python_component_records(
+    harness: Harness, component: str
+) -> None:
+    hosted_token, python_token = f"llmd-infra:index:{component}", f"llmd-infra:{component_room(component)}:{component}"
+    response, hosted = harness.construct(wire(OTHER_ROOMS[component][1]), type_=hosted_token)
+    direct = _direct(component)
+
+    root = next(r for r in hosted if r.parent == STACK_URN)
+    assert (root.type, root.urn) == (hosted_token, f"urn:pulumi:{STACK}::{PROJECT}::{hosted_token}::{NAME}")
+    assert response.urn == root.urn
+    assert len(hosted) == len(direct) > 5
+    assert _normalized(hosted, hosted_token, python_token) == _normalized(direct, hosted_token, python_token)
+
+
+def component_room(component: str) -> str:
+    """``DoksCluster`` → ``doks``: the room whose Python token the component registers under."""
+    return OTHER_ROOMS[component][0].rsplit(".", 1)[-1]
+
+
+def test_doks_construct_protects_the_cluster_and_pools_by_default(harness: Harness) -> None:
+    _, records = harness.construct(wire(OTHER_ROOMS["DoksCluster"][1]), type_="llmd-infra:index:DoksCluster")
+    protected = {r.name for r in records if r.protect}
+    assert {f"{NAME}-cluster", f"{NAME}-mi300x-nodes", f"{NAME}-h100-nodes"} <= protected
+    assert NAME not in protected
+
+
+def test_a_hosted_minikube_profile_stays_disposable(harness: Harness) -> None:
+    """minikube's default is no protection, in every language: the provider does not add it."""
+    token = "llmd-infra:index:MinikubeCluster"
+    _, records = harness.construct(wire(OTHER_ROOMS["MinikubeCluster"][1]), type_=token)
+    protected = {r.name for r in records if r.protect}
+    # Only the LWS CRD guard, protected everywhere (a CRD owning user objects is never deleted).
+    assert protected == {r.name for r in _direct("MinikubeCluster") if r.protect} == {f"{NAME}-lws-crd-guard"}
+    _, records = harness.construct(wire(OTHER_ROOMS["MinikubeCluster"][1]), type_=token, protect=True)
+    assert f"{NAME}-profile" in {r.name for r in records if r.protect}
+
+
+def test_doks_construct_returns_its_outputs_and_a_secret_kubeconfig(harness: Harness) -> None:
+    response, records = harness.construct(
+        wire(OTHER_ROOMS["DoksCluster"][1]), preview=False, type_="llmd-infra:index:DoksCluster"
+    )
+    state = from_struct(response.state)
+    assert set(state) == {"kubeconfig", "clusterName", "k8sProvider", "cluster", "acceleratorPools"}
+    assert isinstance(state["kubeconfig"], Secret) and state["kubeconfig"].value is not UNKNOWN
+    doks = "digitalocean:index/kubernetesCluster:KubernetesCluster"
+    assert state["cluster"].urn == next(r.urn for r in records if r.type == doks)
+    assert [(p["name"], p["multiHost"], p["minNodes"], p["maxNodes"]) for p in state["acceleratorPools"]] == [
+        ("mi300x", True, 2, 2), ("h100", False, 1, 3)]
+
+
+def _property_errors(harness: Harness, inputs: dict[str, Any], type_: str) -> dict[str, str]:
+    with pytest.raises(grpc.RpcError) as caught:
+        harness.construct(inputs, type_=type_)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    status = status_pb2.Status.FromString(dict(caught.value.trailing_metadata())["grpc-status-details-bin"])
+    details = errors_pb2.InputPropertiesError()
+    assert status.details[0].Unpack(details)
+    assert harness.monitor.recorder is not None and harness.monitor.recorder.records == []
+    return {e.property_path: e.reason for e in details.errors}
+
+
+def test_bad_doks_input_names_the_property_in_the_callers_terms(harness: Harness) -> None:
+    """A value outside an enum is refused by the SDK against the schema; a rule of the model by the component.
+    Either way: the property path in the caller's names, and nothing registered."""
+    token, args = "llmd-infra:index:DoksCluster", OTHER_ROOMS["DoksCluster"][1]
+    assert _property_errors(harness, wire({**args, "maintenance_window": {"day": "someday"}}), token) == {
+        "maintenanceWindow.day": "Invalid value someday of type <class 'str'> for enum 'DoksWeekday'"
+    }
+    pools = [{**args["accelerator_pools"][1], "size": "gpu-h100x1-80gb", "multi_host": True}]
+    errors = _property_errors(
+        harness, wire({**args, "maintenance_window": {"start_time": "25:00"}, "accelerator_pools": pools}), token
+    )
+    assert errors["maintenanceWindow.startTime"] == "'25:00' is not a UTC time in HH:MM (24-hour) notation, e.g. 04:00"
+    assert errors["acceleratorPools[0].multiHost"].startswith(
+        "a multi-host pool needs RDMA between hosts, and gpu-h100x1-80gb has only"
+    )
+    assert len(errors) == 2

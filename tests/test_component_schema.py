@@ -41,9 +41,13 @@ def test_cli_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == COMMITTED.read_text()
 
 
+CLUSTERS = {"GkeCluster", "DoksCluster", "OpenShiftCluster", "MinikubeCluster"}
+"""Every provider room's cluster component, hosted under the token the SDK's analyzer gives it."""
+
+
 def test_every_hosted_component_is_a_documented_component(schema: dict[str, Any]) -> None:
     tokens = {f"{PACKAGE}:index:{c.__name__}" for c in hosted_components()}
-    assert f"{PACKAGE}:index:GkeCluster" in tokens
+    assert tokens == {f"{PACKAGE}:index:{name}" for name in CLUSTERS}
     assert set(schema["resources"]) == tokens
     for token in tokens:
         resource = schema["resources"][token]
@@ -77,7 +81,65 @@ def test_gke_cluster_shape(schema: dict[str, Any]) -> None:
     assert pool["properties"]["rdma"]["$ref"] == f"#/types/{PACKAGE}:index:GkeRdmaPath"
     rdma = schema["types"][f"{PACKAGE}:index:GkeRdmaPath"]
     assert [v["value"] for v in rdma["enum"]] == ["none", "dranet", "multi-network"]
-    assert {d["name"] for d in schema["dependencies"]} == {"gcp", "kubernetes"}
+    assert cluster["properties"]["systemNodePool"]["$ref"].endswith("#/resources/gcp:container%2FnodePool:NodePool")
+
+
+def test_doks_cluster_shape(schema: dict[str, Any]) -> None:
+    cluster = schema["resources"][f"{PACKAGE}:index:DoksCluster"]
+    assert sorted(cluster["requiredInputs"]) == ["kubernetesVersion", "region"]
+    assert sorted(cluster["required"]) == sorted(cluster["properties"]) == [
+        "acceleratorPools", "cluster", "clusterName", "k8sProvider", "kubeconfig"]
+    assert all(p.get("plain") for p in cluster["inputProperties"].values())
+    assert cluster["properties"]["cluster"]["$ref"].endswith(
+        "#/resources/digitalocean:index%2FkubernetesCluster:KubernetesCluster")
+    assert cluster["inputProperties"]["nvidiaGpu"]["$ref"] == f"#/types/{PACKAGE}:index:DoksGpuPath"
+    pool = schema["types"][f"{PACKAGE}:index:DoksGpuPool"]
+    assert sorted(pool["required"]) == ["name", "size"]
+    fabric = schema["types"][f"{PACKAGE}:index:DoksFabric"]
+    ipam = schema["types"][fabric["properties"]["ipam"]["$ref"].removeprefix("#/types/")]
+    assert [v["value"] for v in ipam["enum"]] == ["whereabouts", "none"]
+
+
+def test_openshift_cluster_shape(schema: dict[str, Any]) -> None:
+    cluster = schema["resources"][f"{PACKAGE}:index:OpenShiftCluster"]
+    assert cluster["requiredInputs"] == ["openshiftVersion"]
+    assert sorted(cluster["properties"]) == ["acceleratorPools", "clusterName", "k8sProvider", "kubeconfig"]
+    # The kubeconfig may be another resource's (secret) Output; every other input is a plain value.
+    assert [k for k, p in cluster["inputProperties"].items() if not p.get("plain")] == ["kubeconfig"]
+    assert cluster["inputProperties"]["kubeconfigSource"]["$ref"] == (
+        f"#/types/{PACKAGE}:index:OpenShiftKubeconfigSource")
+    aws = schema["types"][f"{PACKAGE}:index:OpenShiftAws"]
+    assert sorted(aws["required"]) == ["amiId", "infrastructureId", "region", "securityGroupIds", "subnets"]
+    links = schema["types"][f"{PACKAGE}:index:OpenShiftNetworkOperator"]["properties"]["linkTypes"]
+    assert links["items"]["$ref"] == f"#/types/{PACKAGE}:index:OpenShiftLinkType"
+
+
+def test_minikube_cluster_shape(schema: dict[str, Any]) -> None:
+    cluster = schema["resources"][f"{PACKAGE}:index:MinikubeCluster"]
+    assert sorted(cluster["requiredInputs"]) == ["accelerator", "acceleratorCount"]
+    assert sorted(cluster["properties"]) == ["acceleratorPools", "clusterName", "k8sProvider", "kubeconfig"]
+    assert cluster["inputProperties"]["cpus"]["type"] == "string"
+
+
+def test_type_names_are_unique_per_provider(schema: dict[str, Any]) -> None:
+    """The analyzer puts every type in one module: each is a provider's (prefixed) or the shared pool summary."""
+    prefixes = tuple(name.removesuffix("Cluster") for name in CLUSTERS)
+    names = [token.rsplit(":", 1)[-1] for token in schema["types"]]
+    assert [n for n in names if not n.startswith(prefixes)] == ["AcceleratorPoolSummary"]
+    for prefix in prefixes:
+        assert any(n.startswith(prefix) for n in names), prefix
+
+
+def test_dependencies_are_the_sdks_of_output_resources(schema: dict[str, Any]) -> None:
+    """Only the packages whose resources are outputs (pinned to the installed SDKs' versions)."""
+    import importlib.metadata
+
+    versions = {d["name"]: d["version"] for d in schema["dependencies"]}
+    assert versions == {
+        "gcp": importlib.metadata.version("pulumi_gcp"),
+        "digitalocean": importlib.metadata.version("pulumi_digitalocean"),
+        "kubernetes": importlib.metadata.version("pulumi_kubernetes"),
+    }
 
 
 def test_a_missing_provider_sdk_is_one_clear_error() -> None:

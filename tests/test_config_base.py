@@ -79,3 +79,30 @@ def test_protect_defaults() -> None:
     assert StackSettings.model_construct(cluster=local, protect=None).protect_for("local") is False
     assert StackSettings.model_construct(cluster=gke, protect=False).protect_for("prod") is False
     assert StackSettings.model_construct(cluster=gke, protect=True).protect_for("x-dev") is True
+
+
+def test_lws_defaults_to_llm_d_current_install() -> None:
+    lws = validate_model(LwsConfig, {}, "llmd-infra:addons.lws")
+    assert (lws.version, lws.enable_disaggregated_set, lws.disaggregated_set()) == ("0.11.1", None, True)
+    older = validate_model(LwsConfig, {"version": "0.7.0"}, "llmd-infra:addons.lws")
+    assert older.disaggregated_set() is False
+
+
+def test_lws_option_the_pinned_version_lacks_is_refused() -> None:
+    with pytest.raises(ConfigError) as info:
+        validate_model(LwsConfig, {"version": "0.8.0", "enableDisaggregatedSet": True}, "llmd-infra:addons.lws")
+    assert [str(p) for p in info.value.problems] == [
+        "llmd-infra:addons.lws.enableDisaggregatedSet: true needs LWS 0.9.0 or newer (the chart's "
+        "enableDisaggregatedSet value arrived in kubernetes-sigs/lws v0.9.0), got version 0.8.0; allowed: false, "
+        "or a version >= 0.9.0"
+    ]
+
+
+@pytest.mark.parametrize("number", [0.9, 1, 0.11])
+def test_lws_version_written_as_a_number_is_refused_with_a_hint(number: float) -> None:
+    with pytest.raises(ConfigError) as info:
+        validate_model(LwsConfig, {"version": number}, "llmd-infra:addons.lws")
+    assert [str(p) for p in info.value.problems] == [
+        f"llmd-infra:addons.lws.version: {number} is a number, not a version: YAML reads an unquoted 1.30 as 1.3; "
+        'write the version in quotes as you mean it (e.g. "1.30")'
+    ]

@@ -85,6 +85,13 @@ def test_resource_graph() -> None:
         (CONFIG_FILE, f"{f}-multus", f),
         (RELEASE, f"{f}-whereabouts", f),
         *((NAD, f"{f}-roce-net-fabric{i}", f) for i in range(8)),
+        # Kueue for the fabric pool (tests/test_kueue_stacks.py asserts the Kueue inputs)
+        ("llmd-infra:addons:Kueue", "c-kueue", "c"),
+        ("kubernetes:core/v1:Namespace", "c-kueue-namespace", "c-kueue"),
+        (RELEASE, "c-kueue-release", "c-kueue"),
+        *((f"kubernetes:kueue.x-k8s.io/v1beta2:{kind}", f"c-kueue-{name}", "c-kueue") for kind, name in (
+            ("Topology", "topology-doks-hostname"), ("ResourceFlavor", "flavor-mi-fabric"),
+            ("ClusterQueue", "cluster-queue"), ("LocalQueue", "local-queue-default"))),
     }
 
 

@@ -140,7 +140,9 @@ def test_runs_are_isolated_from_each_other() -> None:
 def test_program_errors_are_reported_with_the_partial_plan() -> None:
     with pytest.raises(ProgramError) as info:
         run_program(PROGRAMS / "broken", "dev")
-    assert str(info.value) == "the program raised RuntimeError: boom: the program failed"
+    broken = PROGRAMS / "broken" / "__main__.py"
+    assert str(info.value).endswith("broken/__main__.py:4: the program raised RuntimeError: boom: the program failed")
+    assert info.value.where in (f"{broken}:4", "tests/programs/broken/__main__.py:4")
     assert "Traceback" in info.value.details
     assert info.value.plan.resources == []
 

@@ -19,7 +19,8 @@ from llmd_infra.plan.values import Secret, to_engine
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-STACKS = ("gke-a3-ultra", "gke-a4-rdma", "gke-tpu-v6e", "gke-l4-dev")
+STACKS = ("gke-a3-ultra", "gke-a4-rdma", "gke-tpu-v6e", "gke-tpu-v6e-single", "gke-l4-dev")
+MULTI_HOST_STACKS = ("gke-a3-ultra", "gke-a4-rdma", "gke-tpu-v6e")
 NODE_POOL = "gcp:container/nodePool:NodePool"
 CLUSTER = "gcp:container/cluster:Cluster"
 
@@ -65,6 +66,20 @@ def pool_shape(name: str, pool: str) -> set[tuple[str, str, str]]:
     }
 
 
+def kueue_shape(name: str, topology: str, pool: str) -> set[tuple[str, str, str]]:
+    """Kueue and the TAS objects of one multi-host pool (tests/test_kueue_stacks.py asserts their inputs)."""
+    kueue, api = f"{name}-kueue", "kubernetes:kueue.x-k8s.io/v1beta2"
+    return {
+        ("llmd-infra:addons:Kueue", kueue, name),
+        ("kubernetes:core/v1:Namespace", f"{kueue}-namespace", kueue),
+        ("kubernetes:helm.sh/v3:Release", f"{kueue}-release", kueue),
+        (f"{api}:Topology", f"{kueue}-topology-{topology}", kueue),
+        (f"{api}:ResourceFlavor", f"{kueue}-flavor-{pool}", kueue),
+        (f"{api}:ClusterQueue", f"{kueue}-cluster-queue", kueue),
+        (f"{api}:LocalQueue", f"{kueue}-local-queue-default", kueue),
+    }
+
+
 def inputs(p: Plan, name: str) -> dict[str, Any]:
     return p.named(name).inputs
 
@@ -74,8 +89,10 @@ def inputs(p: Plan, name: str) -> dict[str, Any]:
 
 def test_a3_ultra_resources() -> None:
     name = "llmd-a3-ultra"
-    assert shape(plan("gke-a3-ultra")) == common(name) | pool_shape(name, "a3u-h200") | {
-        ("llmd-infra:addons:CosNvidiaDriverInstaller", f"{name}-nvidia-driver", name),
+    assert shape(plan("gke-a3-ultra")) == common(name) | pool_shape(name, "a3u-h200") | kueue_shape(
+        name, "gke-default", "a3u-h200"
+    ) | {
+        ("llmd-infra:gke:CosNvidiaDriverInstaller", f"{name}-nvidia-driver", name),
         ("kubernetes:apps/v1:DaemonSet", f"{name}-nvidia-driver-daemonset", f"{name}-nvidia-driver"),
         ("llmd-infra:addons:NvidiaDraDriver", f"{name}-nvidia-dra", name),
         ("kubernetes:core/v1:Namespace", f"{name}-nvidia-dra-namespace", f"{name}-nvidia-dra"),
@@ -87,10 +104,11 @@ def test_a4_rdma_resources() -> None:
     name = "llmd-a4-rdma"
     rdma = f"{name}-rdma"
     nets = ["gvnic-1", *(f"rdma-{i}" for i in range(8))]
-    expected = common(name) | pool_shape(name, "a4-b200") | {
+    expected = common(name) | pool_shape(name, "a4-b200") | kueue_shape(name, "gke-default", "a4-b200") | {
         ("llmd-infra:gke:RdmaNetwork", rdma, name),
         ("gcp:compute/network:Network", f"{rdma}-gvnic-vpc", rdma),
         ("gcp:compute/subnetwork:Subnetwork", f"{rdma}-gvnic-subnet", rdma),
+        ("gcp:compute/firewall:Firewall", f"{rdma}-gvnic-internal", rdma),
         ("gcp:compute/network:Network", f"{rdma}-roce-vpc", rdma),
         *(("gcp:compute/subnetwork:Subnetwork", f"{rdma}-rdma-{i}-subnet", rdma) for i in range(8)),
         *(("kubernetes:networking.gke.io/v1:GKENetworkParamSet", f"{rdma}-{n}-params", rdma) for n in nets),
@@ -99,10 +117,14 @@ def test_a4_rdma_resources() -> None:
     assert shape(plan("gke-a4-rdma")) == expected
 
 
-@pytest.mark.parametrize(("stack", "name", "pool"), [("gke-tpu-v6e", "llmd-tpu-v6e", "v6e-4x4"),
-                                                     ("gke-l4-dev", "llmd-l4-dev", "l4")])
-def test_tpu_and_l4_resources(stack: str, name: str, pool: str) -> None:
-    assert shape(plan(stack)) == common(name) | pool_shape(name, pool)
+@pytest.mark.parametrize(("stack", "name", "pool", "topology"), [
+    ("gke-tpu-v6e", "llmd-tpu-v6e", "v6e-4x4", "gke-tpu-slice"),  # multi-host slice: Kueue TAS
+    ("gke-tpu-v6e-single", "llmd-tpu-v6e-single", "v6e-2x4", None),
+    ("gke-l4-dev", "llmd-l4-dev", "l4", None),
+])
+def test_tpu_and_l4_resources(stack: str, name: str, pool: str, topology: str | None) -> None:
+    kueue = kueue_shape(name, topology, pool) if topology else set()
+    assert shape(plan(stack)) == common(name) | pool_shape(name, pool) | kueue
 
 
 # --- cluster security ---------------------------------------------------------------------------
@@ -144,6 +166,61 @@ def test_cluster_is_secure_by_default(stack: str) -> None:
     assert cluster.protect is protected
     assert set(cluster.ignore_changes) == {"nodeConfig", "initialNodeCount"}
     assert i["enableMultiNetworking"] is True if stack == "gke-a4-rdma" else "enableMultiNetworking" not in i
+    # Binary Authorization enforces the project's policy (CIS GKE 5.1.4); no KMS key is set in a ready stack,
+    # so GKE's default Secrets encryption is left as it is.
+    assert i["binaryAuthorization"] == {"evaluationMode": "PROJECT_SINGLETON_POLICY_ENFORCE"}
+    assert "databaseEncryption" not in i
+    assert not p.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+
+
+SECRETS_ADVISORY = (
+    'databaseEncryption is not "ENCRYPTED" with a Cloud KMS keyName: Kubernetes Secrets in etcd are encrypted only '
+    "with Google-managed keys"
+)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_ready_stacks_pass_every_mandatory_policy_and_keep_only_the_kms_advisory(stack: str) -> None:
+    """Issue 10's GKE advisories are fixed in the stacks: only Secrets encryption stays, since the KMS key is
+    the user's (README "Secrets encryption"); the dev stack is unprotected on purpose."""
+    from llmd_infra.plan.analyze import analyze_plan
+
+    p = plan(stack)
+    name = p.of_type("llmd-infra:gke:GkeCluster")[0].name
+    violations = analyze_plan(p).violations
+    assert [v.policy for v in violations if v.enforcement == "mandatory"] == []
+    gke = sorted((v.policy, v.enforcement, v.urn.rsplit("::", 1)[-1], v.message)
+                 for v in violations if v.policy.startswith("gke-"))  # fmt: skip
+    expected = [("gke-secrets-encryption", "advisory", f"{name}-cluster", SECRETS_ADVISORY)]
+    if stack == "gke-l4-dev":
+        expected.insert(0, ("gke-deletion-protection", "advisory", f"{name}-cluster",
+                            "deletionProtection is false: a destroy or a replacement deletes the cluster"))
+    assert gke == expected
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_multi_host_stacks_hold_node_upgrades(stack: str) -> None:
+    """Cluster Toolkit's A3 Ultra / A4 / A4X blueprints hold minor and node upgrades until end of support."""
+    [cluster] = plan(stack).of_type(CLUSTER)
+    if stack not in MULTI_HOST_STACKS:
+        assert "maintenancePolicy" not in cluster.inputs
+        return
+    assert cluster.inputs["maintenancePolicy"] == {
+        "dailyMaintenanceWindow": {"startTime": "09:00"},
+        "maintenanceExclusions": [{
+            "exclusionName": "hold-minor-and-node-upgrades",
+            "startTime": "2026-01-01T00:00:00Z",
+            "exclusionOptions": {"scope": "NO_MINOR_OR_NODE_UPGRADES", "endTimeBehavior": "UNTIL_END_OF_SUPPORT"},
+        }],
+    }
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_ready_stack_asks_for_the_latest_gpu_driver(stack: str) -> None:
+    """llm-d's wide-EP GKE guide: R580 drivers crash DeepEP kernels, and `latest` can resolve to R580."""
+    for pool in plan(stack).of_type(NODE_POOL):
+        for accelerator in pool.inputs["nodeConfig"].get("guestAccelerators", []):
+            assert accelerator["gpuDriverInstallationConfig"]["gpuDriverVersion"] != "LATEST", pool.name
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -210,6 +287,9 @@ def test_a3_ultra_dranet_pool() -> None:
     assert nc["gvnic"] == {"enabled": True}
     assert nc["diskType"] == "hyperdisk-balanced" and nc["diskSizeGb"] == 1000
     assert "spot" not in nc and "flexStart" not in nc
+    # cluster-toolkit disk_definitions.tf: a3-ultragpu-8g gives its 32 local SSDs to ephemeral storage.
+    assert nc["ephemeralStorageLocalSsdConfig"] == {"localSsdCount": 32}
+    assert pool.ignore_changes == ["nodeConfig.ephemeralStorageLocalSsdConfig"]
 
 
 def test_a4_multi_network_pool() -> None:
@@ -219,7 +299,7 @@ def test_a4_multi_network_pool() -> None:
     assert i["autoscaling"] == {"totalMinNodeCount": 2, "totalMaxNodeCount": 4, "locationPolicy": "ANY"}
     assert i["initialNodeCount"] == 2 and "nodeCount" not in i
     assert i["ignoreNodeCountChanges"] is True
-    assert set(pool.ignore_changes) == {"nodeCount", "initialNodeCount"}
+    assert set(pool.ignore_changes) == {"nodeCount", "initialNodeCount", "nodeConfig.ephemeralStorageLocalSsdConfig"}
     assert i["placementPolicy"] == {"type": "COMPACT"}
     nets = i["networkConfig"]["additionalNodeNetworkConfigs"]
     assert len(nets) == 9  # gvnic-1 + 8 RDMA NICs
@@ -227,14 +307,31 @@ def test_a4_multi_network_pool() -> None:
     assert nc["diskType"] == "hyperdisk-balanced" and nc["diskSizeGb"] == 1000
     assert nc["gvnic"] == {"enabled": True}
     assert nc["guestAccelerators"][0]["type"] == "nvidia-b200"
-    assert nc["guestAccelerators"][0]["gpuDriverInstallationConfig"] == {"gpuDriverVersion": "LATEST"}
+    assert nc["guestAccelerators"][0]["gpuDriverInstallationConfig"] == {"gpuDriverVersion": "DEFAULT"}
     assert nc["labels"] == {"llm-d.ai/pool": "a4-b200", MULTI_HOST_LABEL: "true"}
+    assert nc["ephemeralStorageLocalSsdConfig"] == {"localSsdCount": 32}
     roce = p.named("llmd-a4-rdma-rdma-roce-vpc").inputs
     assert roce["networkProfile"] == "projects/my-gcp-project/global/networkProfiles/us-central1-b-vpc-roce"
     assert roce["mtu"] == 8896 and roce["autoCreateSubnetworks"] is False
     assert p.named("llmd-a4-rdma-rdma-gvnic-vpc").inputs["mtu"] == 8896
     cidrs = [p.named(f"llmd-a4-rdma-rdma-rdma-{n}-subnet").inputs["ipCidrRange"] for n in range(8)]
     assert cidrs == [f"192.168.{64 + n}.0/24" for n in range(8)]
+    # The blueprint's "internal-1" rule on the second gVNIC network; the RoCE network gets none.
+    firewall = p.named("llmd-a4-rdma-rdma-gvnic-internal")
+    assert firewall.inputs == {
+        "name": "llmd-a4-rdma-gvnic-1-internal",
+        "project": "my-gcp-project",
+        "network": "llmd-a4-rdma-gvnic-1",
+        "direction": "INGRESS",
+        "sourceRanges": ["192.168.0.0/24"],
+        "allows": [
+            {"protocol": "tcp", "ports": ["0-65535"]},
+            {"protocol": "udp", "ports": ["0-65535"]},
+            {"protocol": "icmp"},
+        ],
+        "description": "llmd-infra: traffic between the nodes of llmd-a4-rdma's second gVNIC network",
+    }
+    assert len(p.of_type("gcp:compute/firewall:Firewall")) == 1
 
 
 def test_a4_network_objects_are_named_as_llm_d_expects() -> None:
@@ -247,7 +344,10 @@ def test_a4_network_objects_are_named_as_llm_d_expects() -> None:
     assert params["rdma-3"]["spec"] == {
         "vpc": "llmd-a4-rdma-rdma", "vpcSubnet": "llmd-a4-rdma-rdma-3", "deviceMode": "RDMA"
     }
-    assert params["gvnic-1"]["spec"] == {"vpc": "llmd-a4-rdma-gvnic-1", "vpcSubnet": "llmd-a4-rdma-gvnic-1"}
+    # Cluster Toolkit gives non-RDMA networks deviceMode NetDevice; the CRD requires it for Device networks.
+    assert params["gvnic-1"]["spec"] == {
+        "vpc": "llmd-a4-rdma-gvnic-1", "vpcSubnet": "llmd-a4-rdma-gvnic-1", "deviceMode": "NetDevice"
+    }
     assert nets["rdma-0"]["spec"] == {
         "type": "Device",
         "parametersRef": {"group": "networking.gke.io", "kind": "GKENetworkParamSet", "name": "rdma-0"},
@@ -265,6 +365,25 @@ def test_tpu_v6e_slice() -> None:
     assert nc["taints"] == [{"key": "google.com/tpu", "value": "present", "effect": "NO_SCHEDULE"}]
     assert nc["labels"] == {"llm-d.ai/pool": "v6e-4x4", MULTI_HOST_LABEL: "true"}
     assert nc["diskSizeGb"] == 800 and nc["diskType"] == "pd-balanced"
+    assert "ephemeralStorageLocalSsdConfig" not in nc
+
+
+def test_tpu_v6e_single_host_nodes_as_llm_d_serves_them() -> None:
+    """llm-d's v6e guides: 2x4 nodes, 8 chips per node, one model server per node."""
+    pool = plan("gke-tpu-v6e-single").named("llmd-tpu-v6e-single-v6e-2x4-nodes")
+    i = pool.inputs
+    assert pool.protect is True
+    assert i["nodeCount"] == 2 and i["nodeLocations"] == ["us-east5-b"]
+    assert "placementPolicy" not in i  # a single-host slice: no tpu_topology, no compact placement
+    nc = i["nodeConfig"]
+    assert nc["machineType"] == "ct6e-standard-8t"
+    assert nc["labels"] == {"llm-d.ai/pool": "v6e-2x4"}
+    assert nc["taints"] == [{"key": "google.com/tpu", "value": "present", "effect": "NO_SCHEDULE"}]
+    assert plan("gke-tpu-v6e-single", False).outputs["acceleratorPools"] == [{
+        "name": "v6e-2x4", "machineType": "ct6e-standard-8t", "accelerator": "TPU v6e", "acceleratorsPerNode": 8,
+        "minNodes": 2, "maxNodes": 2, "autoscaling": False, "multiHost": False, "interconnect": "ICI",
+        "zones": ["us-east5-b"],
+    }]
 
 
 def test_l4_dev_pool() -> None:
@@ -286,7 +405,7 @@ def test_tpu7x_multi_host_uses_a_workload_policy() -> None:
     from llmd_infra.plan.engine import run_callable
 
     cfg = {
-        "provider": "gke", "name": "t7", "project": "p", "region": "us-central1", "zones": ["us-central1-c"],
+        "provider": "gke", "name": "t7", "project": "my-project", "region": "us-central1", "zones": ["us-central1-c"],
         "network": {"masterAuthorizedNetworks": [{"cidr": "203.0.113.0/24"}]},
         "acceleratorPools": [{"name": "ironwood", "machineType": "tpu7x-standard-4t", "tpuTopology": "4x4x4"}],
     }
@@ -316,7 +435,7 @@ def _component_program(opts_protect: bool | None, args_protect: bool | None) -> 
         from llmd_infra.providers.gke import GkeCluster, GkeClusterArgs
 
         args: GkeClusterArgs = {
-            "project": "p", "region": "us-central1", "zones": ["us-central1-b"],
+            "project": "my-project", "region": "us-central1", "zones": ["us-central1-b"],
             "network": {"master_authorized_networks": [{"cidr": "203.0.113.0/24"}]},
             "accelerator_pools": [{"name": "l4", "machine_type": "g2-standard-24"}],
             "lws": {"enabled": False},
@@ -441,3 +560,69 @@ def test_readme_commands_match_the_project() -> None:
         f"gcloud container clusters resize {cfg['name']} --node-pool {cfg['acceleratorPools'][0]['name']} "
         f"--num-nodes 0 --location {cfg['region']}\n"
     ) in readme
+
+
+# --- A4X on DRANET, flex-start (issue 9 items 4 and 7) -----------------------------------------------
+
+
+def _cluster_plan(pools: list[dict[str, Any]], version: str = "1.34") -> Plan:
+    from llmd_infra.plan.engine import run_callable
+
+    cfg = {
+        "provider": "gke", "name": "gb", "project": "my-project", "region": "us-central1",
+        "zones": ["us-central1-b"], "kubernetesVersion": version,
+        "network": {"masterAuthorizedNetworks": [{"cidr": "203.0.113.0/24"}]}, "acceleratorPools": pools,
+    }
+
+    def program() -> None:
+        from llmd_infra.config.stack import load_settings
+        from llmd_infra.providers.gke import cluster_from_config
+
+        cluster_from_config(load_settings())
+
+    return run_callable(program, project="llmd-infra", stack="gb", config={"llmd-infra:cluster": cfg})
+
+
+A4X = {"name": "gb200", "machineType": "a4x-highgpu-4g", "rdma": "dranet", "multiHost": True, "nodeCount": 2,
+       "reservation": {"name": "a4x-res"}}
+
+
+def test_a4x_on_dranet_gets_the_nics_only() -> None:
+    """llm-d's gke/a4x overlay: nvidia.com/gpu through GKE's device plugin, DRANET for the NICs only."""
+    p = _cluster_plan([A4X])
+    nc = p.named("gb-gb200-nodes").inputs["nodeConfig"]
+    assert nc["guestAccelerators"] == [
+        {"type": "nvidia-gb200", "count": 4, "gpuDriverInstallationConfig": {"gpuDriverVersion": "DEFAULT"}}
+    ]
+    assert nc["labels"] == {
+        "llm-d.ai/pool": "gb200", MULTI_HOST_LABEL: "true", "cloud.google.com/gke-networking-dra-driver": "true"
+    }
+    assert nc["ephemeralStorageLocalSsdConfig"] == {"localSsdCount": 0}  # the machine's own bundle
+    assert p.named("gb-gb200-nodes").inputs["networkConfig"] == {"acceleratorNetworkProfile": "auto"}
+    assert not p.of_type("llmd-infra:addons:NvidiaDraDriver")
+    assert not p.of_type("llmd-infra:gke:CosNvidiaDriverInstaller")
+
+
+def test_arm_pool_on_the_full_dra_path_gets_the_arm64_toleration() -> None:
+    p = _cluster_plan([{**A4X, "gpuDriver": "disabled"}])
+    nc = p.named("gb-gb200-nodes").inputs["nodeConfig"]
+    assert nc["guestAccelerators"][0]["gpuDriverInstallationConfig"] == {"gpuDriverVersion": "INSTALLATION_DISABLED"}
+    assert nc["labels"]["gke-no-default-nvidia-gpu-device-plugin"] == "true"
+    assert nc["labels"]["goog-gke-accelerator-type"] == "nvidia-gb200"
+    assert len(p.of_type("llmd-infra:gke:CosNvidiaDriverInstaller")) == 1
+    values = p.named("gb-nvidia-dra-release").inputs["values"]
+    assert values["kubeletPlugin"]["tolerations"] == [
+        {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
+        {"key": "kubernetes.io/arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"},
+    ]
+
+
+def test_flex_start_pools_turn_auto_repair_off() -> None:
+    flex = {"name": "flex", "machineType": "a4-highgpu-8g", "flexStart": True,
+            "autoscaling": {"minNodes": 0, "maxNodes": 2}}
+    p = _cluster_plan([flex, {"name": "l4", "machineType": "g2-standard-24"}])
+    flex_pool = p.named("gb-flex-nodes").inputs
+    assert flex_pool["management"] == {"autoRepair": False, "autoUpgrade": True}
+    assert flex_pool["nodeConfig"]["flexStart"] is True
+    assert flex_pool["nodeConfig"]["reservationAffinity"] == {"consumeReservationType": "NO_RESERVATION"}
+    assert p.named("gb-l4-nodes").inputs["management"] == {"autoRepair": True, "autoUpgrade": True}

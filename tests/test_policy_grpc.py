@@ -59,6 +59,19 @@ def program() -> None:
         ),
     )
     GKE.NodePool("dynamic", cluster=cluster.name, node_config=GKE.NodePoolNodeConfigArgs(machine_type=cluster.name))
+    # Judged with its cluster by stack companions, through the propertyDependencies the engine sends:
+    # no nodeLocations in a regional cluster without any (multi-host-placement-cluster), auto-upgrade off
+    # in a cluster without a release channel (gke-node-auto-upgrade), an Ubuntu CPU pool (gke-cos-image).
+    GKE.NodePool(
+        "inherits",
+        cluster=cluster.name,
+        location="us-central1",
+        management=GKE.NodePoolManagementArgs(auto_upgrade=False),
+        placement_policy=GKE.NodePoolPlacementPolicyArgs(type="COMPACT"),
+        node_config=GKE.NodePoolNodeConfigArgs(
+            machine_type="ct6e-standard-4t", image_type="UBUNTU_CONTAINERD", labels={"llm-d.ai/multi-host": "true"}
+        ),
+    )
     GKE.NodePool(
         "t4",
         cluster="c",
@@ -82,6 +95,13 @@ def program() -> None:
         opts=pulumi.ResourceOptions(provider=provider),
     )
     k8s.core.v1.ConfigMap("unrelated", data={"a": "b"}, opts=pulumi.ResourceOptions(provider=provider))
+    k8s.apiextensions.CustomResource(
+        "workers",
+        api_version="machine.openshift.io/v1beta1",
+        kind="MachineSet",
+        metadata={"name": "workers", "namespace": "openshift-machine-api"},
+        spec={"template": {"spec": {"providerSpec": {"value": {"instanceType": "p3.16xlarge", "publicIp": True}}}}},
+    )
     pulumi.export("kubeconfig", pulumi.Output.secret("apiVersion: v1"))
 
 
@@ -162,5 +182,8 @@ def test_subprocess_verdicts_equal_in_process(stub: Any, plan: Plan, policy_conf
 
     local = [v for v in analyze_plan(plan, policy_config).violations if v.policy not in harness]
     assert remote == local
+    judged = {v.policy for v in local}
+    assert {"multi-host-placement-cluster", "gke-node-auto-upgrade", "gke-cos-image"} <= judged  # via the stack
+    assert {"openshift-machineset-imdsv2", "openshift-machineset-no-public-ip", "accelerator-supported"} <= judged
     assert any(v.message.startswith("can't run policy") for v in local)  # the preview downgrade is covered
     assert len(local) > 10

@@ -126,8 +126,15 @@ def test_sarif_validates_and_points_at_the_program(
     assert first["ruleIndex"] == [r["id"] for r in rules].index("gke-private-nodes")
     physical = first["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"] == {"uri": "tests/programs/raw_gcp/__main__.py", "uriBaseId": "%SRCROOT%"}
-    line = (RAW_GCP / "__main__.py").read_text().splitlines()[physical["region"]["startLine"] - 1]
-    assert '"gpu-cluster"' in line
+    # The line that registered the cluster: the SDK's source position of the constructor call.
+    lines = (RAW_GCP / "__main__.py").read_text().splitlines()
+    assert lines[physical["region"]["startLine"] - 1] == "cluster = gcp.container.Cluster("
+    pool_results = [
+        r for r in results if r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith("::h100")
+    ]
+    assert pool_results and {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in pool_results} == {
+        lines.index("pool = gcp.container.NodePool(") + 1
+    }
     assert first["locations"][0]["logicalLocations"] == [
         {
             "fullyQualifiedName": "urn:pulumi:dev::raw-gcp::gcp:container/cluster:Cluster::gpu-cluster",
@@ -137,7 +144,7 @@ def test_sarif_validates_and_points_at_the_program(
     assert results[-1]["level"] == "note"
 
 
-def test_sarif_falls_back_to_the_stack_config_file(
+def test_sarif_falls_back_to_the_stack_config_file_outside_the_working_directory(
     raw_gcp: tuple[Plan, Analysis], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     plan, analysis = raw_gcp
@@ -155,8 +162,98 @@ def test_sarif_falls_back_to_the_stack_config_file(
         config_file=str(config),
     )
     log = json.loads(sarif.render(moved, analysis))
-    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    assert uri == config.resolve().as_posix()
+    jsonschema.Draft4Validator(full_sarif_schema()).validate(log)
+    artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    # Outside %SRCROOT%: an absolute file: URI, with no base id.
+    assert artifact == {"uri": config.resolve().as_uri()}
+
+
+def _located(log: dict[str, Any]) -> list[tuple[str, str, int, str]]:
+    out = []
+    for result in log["runs"][0]["results"]:
+        location = result["locations"][0]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        out.append((result["ruleId"], physical["artifactLocation"]["uri"], physical["region"]["startLine"],
+                    location["logicalLocations"][0]["fullyQualifiedName"]))
+    return out
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if line.strip() == text)
+
+
+def test_sarif_of_a_ready_stack_points_at_the_key_in_its_stack_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    stack_file = ROOT / "stacks" / "Pulumi.gke-a4-rdma.yaml"
+    plan = run_program(ROOT, "gke-a4-rdma")
+    log = json.loads(sarif.render(plan, analyze_plan(plan)))
+    jsonschema.Draft4Validator(full_sarif_schema()).validate(log)
+    pool = "urn:pulumi:gke-a4-rdma::llmd-infra::llmd-infra:gke:GkeCluster$llmd-infra:gke:AcceleratorPool$" \
+        "gcp:container/nodePool:NodePool::llmd-a4-rdma-a4-b200-nodes"
+    located = _located(log)
+    # Every result points into the stack file, never at stacks/__main__.py.
+    assert {uri for _, uri, _, _ in located} == {"stacks/Pulumi.gke-a4-rdma.yaml"}
+    # The PCIe note names the machine type: it points at that key of the pool.
+    assert ("host-pcie-generation", "stacks/Pulumi.gke-a4-rdma.yaml",
+            _line_of(stack_file, "machineType: a4-highgpu-8g"), pool) in located
+    # Findings about the cluster itself point at llmd-infra:cluster.
+    cluster = "urn:pulumi:gke-a4-rdma::llmd-infra::llmd-infra:gke:GkeCluster$gcp:container/cluster:Cluster::" \
+        "llmd-a4-rdma-cluster"
+    assert {line for _, _, line, urn in located if urn == cluster} <= {_line_of(stack_file, "llmd-infra:cluster:")}
+
+
+def test_sarif_of_an_unprotected_stack_points_at_each_culprit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gke-l4-dev is unprotected: the cluster findings point at llmd-infra:cluster, the LWS finding at
+    addons.lws, the host findings at the pool's machine type; nothing points at stacks/__main__.py."""
+    monkeypatch.chdir(ROOT)
+    stack_file = ROOT / "stacks" / "Pulumi.gke-l4-dev.yaml"
+    plan = run_program(ROOT, "gke-l4-dev")
+    log = json.loads(sarif.render(plan, analyze_plan(plan)))
+    jsonschema.Draft4Validator(full_sarif_schema()).validate(log)
+    located = {(rule, line) for rule, uri, line, _ in _located(log) if uri == "stacks/Pulumi.gke-l4-dev.yaml"}
+    assert len(located) == len({(r, line) for r, _, line, _ in _located(log)})
+    cluster, lws, machine = (_line_of(stack_file, t) for t in ("llmd-infra:cluster:", "lws:",
+                                                                 "machineType: g2-standard-24"))
+    assert located >= {
+        ("gke-deletion-protection", cluster),
+        ("cluster-protected", cluster),
+        ("lws-crd-protected", lws),
+        ("host-network-bandwidth", machine),
+        ("host-cpu-cores", machine),
+        ("host-memory", machine),
+        ("host-pcie-generation", machine),
+    }
+
+
+class _Pair(pulumi.ComponentResource):
+    def __init__(self, name: str) -> None:
+        super().__init__("demo:index:Pair", name, {}, None)
+        gcp.container.Cluster(f"{name}-cluster", location="us-central1-a", opts=pulumi.ResourceOptions(parent=self))
+        self.register_outputs({})
+
+
+def test_sarif_of_a_raw_program_points_at_the_line_in_the_program_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resource created inside a library component is located at the program line that used the
+    component (the first frame in the program's folder), not inside the library."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Pulumi.yaml").write_text("name: pair\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\n"
+        "from tests.test_policy_reports import _Pair\n"
+        "\n"
+        "_Pair('p')\n"
+    )
+    monkeypatch.syspath_prepend(str(ROOT))
+    plan = run_program(tmp_path, "dev")
+    log = json.loads(sarif.render(plan, analyze_plan(plan)))
+    located = _located(log)
+    assert located and {(uri, line) for _, uri, line, _ in located} == {("__main__.py", 4)}
+    assert {urn for *_, urn in located} == {
+        "urn:pulumi:dev::pair::demo:index:Pair$gcp:container/cluster:Cluster::p-cluster"
+    }
 
 
 # --- Markdown -------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from llmd_infra.providers.gke.resources import GKE_NODE_POOL
 
 GKE = gcp.container
 REQUIREMENT_IDS = {
-    "kubernetes-version", "accelerator-supported", "multi-host-placement", "accelerator-interconnect",
+    "kubernetes-version", "accelerator-supported", "multi-host-placement", "multi-host-placement-cluster",
+    "accelerator-interconnect",
     "host-network-bandwidth", "host-cpu-cores", "host-memory", "host-pcie-generation", "lws-version",
     "lws-installed", "gpu-driver-path",
 }  # fmt: skip
@@ -152,7 +153,7 @@ def test_kubernetes_version_reads_minikube_and_openshift_and_config_minimum() ->
 # --- accelerator-supported ------------------------------------------------------------------------
 
 
-def test_accelerator_supported_is_advisory_for_older_and_unknown_accelerators() -> None:
+def test_accelerator_supported_is_advisory_for_older_and_a_note_for_unknown_accelerators() -> None:
     def program() -> None:
         gpu_pool("t4", "n1-standard-8", "nvidia-tesla-t4")
         gpu_pool("mystery", "n1-standard-8", "nvidia-zz-9000")
@@ -168,15 +169,15 @@ def test_accelerator_supported_is_advisory_for_older_and_unknown_accelerators() 
             f"pool 't4': accelerator \"nvidia-tesla-t4\" (T4) is older than the generations llm-d tests ({tested}); "
             "it may work, but support is best-effort",
         ),
+    ]
+    assert [n for n in notes(program) if n[0] == "accelerator-supported"] == [
         (
             "accelerator-supported",
-            "advisory",
-            "mystery",
-            f"pool 'mystery': accelerator \"nvidia-zz-9000\" is not in the accelerator catalog; llm-d tests {tested}; "
-            "support is unknown",
+            f"pool 'mystery': accelerator \"nvidia-zz-9000\" is not in the accelerator catalog, so whether llm-d "
+            f"supports it is unknown (llm-d tests {tested})",
         ),
     ]
-    allow = {"accelerator-supported": {"allowOlderAccelerators": True, "allowUnknownAccelerators": True}}
+    allow = {"accelerator-supported": {"allowOlderAccelerators": True}}
     assert verdicts(program, allow, only={"accelerator-supported"}) == []
 
 
@@ -313,12 +314,13 @@ def test_multi_host_tpu_slice_from_topology_passes_in_one_zone_and_fails_spread(
 
     assert verdicts(program) == [
         (
-            "multi-host-placement",
+            "multi-host-placement-cluster",
             "mandatory",
             "v6e-regional",
             "pool 'v6e-regional' is meant for multi-host inference (TPU topology 4x4 spans 4 hosts) but is not "
             'confined to one network domain: it has no nodeLocations in the regional location "us-east5", so its '
-            "nodes spread over the region's zones",
+            "nodes spread over the region's zones unless its cluster (not in this stack) pins one zone: set "
+            "nodeLocations to one zone",
         ),
     ]
 
@@ -379,7 +381,7 @@ def test_multi_host_gke_pools_inherit_the_clusters_node_locations() -> None:
     why = (
         'is meant for multi-host inference (label llm-d.ai/multi-host="true") but is not confined to one network domain'
     )
-    placement = [v for v in verdicts(program) if v[0] == "multi-host-placement"]
+    placement = [v for v in verdicts(program) if v[0].startswith("multi-host-placement")]
     assert placement == [
         (
             "multi-host-placement",
@@ -398,11 +400,11 @@ def test_multi_host_gke_pools_inherit_the_clusters_node_locations() -> None:
             '(nodeConfig.reservationAffinity.consumeReservationType "SPECIFIC_RESERVATION")',
         ),
         (
-            "multi-host-placement",
+            "multi-host-placement-cluster",
             "mandatory",
             "standalone",
-            f"pool 'standalone' {why}: it sets no nodeLocations, so it takes its cluster's node_locations, which "
-            "may span several zones: set nodeLocations to one zone",
+            f"pool 'standalone' {why}: it sets no nodeLocations, so it takes its cluster's node_locations, and its "
+            "cluster is not in this stack to show they are one zone: set nodeLocations to one zone",
         ),
     ]
 

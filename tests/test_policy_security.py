@@ -64,6 +64,11 @@ def cluster(name: str = "c", opts: pulumi.ResourceOptions | None = PROTECT, **ov
         "release_channel": GKE.ClusterReleaseChannelArgs(channel="REGULAR"),
         "datapath_provider": "ADVANCED_DATAPATH",
         "deletion_protection": True,
+        "enable_intranode_visibility": True,
+        "binary_authorization": GKE.ClusterBinaryAuthorizationArgs(evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"),
+        "database_encryption": GKE.ClusterDatabaseEncryptionArgs(
+            state="ENCRYPTED", key_name="projects/demo/locations/us-central1/keyRings/gke/cryptoKeys/secrets"
+        ),
     }
     args.update(overrides)
     GKE.Cluster(name, opts=opts, **args)
@@ -195,6 +200,7 @@ def doks(**overrides: Any) -> None:
         "vpc_uuid": "vpc-1",
         "auto_upgrade": True,
         "surge_upgrade": True,
+        "ha": True,
         "maintenance_policy": do.KubernetesClusterMaintenancePolicyArgs(day="sunday", start_time="04:00"),
         "node_pool": do.KubernetesClusterNodePoolArgs(name="sys", size="s-4vcpu-8gb", node_count=1),
     }
@@ -215,15 +221,40 @@ def test_doks_violations() -> None:
             "surgeUpgrade is false: upgrades drain nodes before replacements exist",
         ),
         (
-            "doks-auto-upgrade-or-maintenance",
+            "doks-auto-upgrade",
             "mandatory",
             "doks",
-            "autoUpgrade is not true and no maintenancePolicy is set: patch releases are never applied on a schedule",
+            "autoUpgrade is not true: DigitalOcean never applies patch releases to the cluster (a maintenancePolicy "
+            "alone does not upgrade it)",
+        ),
+        (
+            "doks-maintenance-window",
+            "advisory",
+            "doks",
+            "maintenancePolicy is not set: upgrades and maintenance drain nodes in a window DigitalOcean chooses, not "
+            "one you picked",
         ),
         ("doks-vpc-native", "advisory", "doks", "vpcUuid is not set: the cluster lands in the region's default VPC"),
     ]
-    # A maintenance window alone satisfies the upgrade policy.
-    assert verdicts(lambda: doks(auto_upgrade=False)) == []
+
+
+def test_doks_auto_upgrade_is_mandatory_a_window_does_not_replace_it_and_teams_may_opt_out() -> None:
+    """A maintenance policy has no effect without auto_upgrade (DO's kubernetes_cluster docs; Trivy DIG-0008):
+    the window no longer passes the rule; a team that pins and upgrades by hand makes the rule advisory."""
+    manual = "autoUpgrade is not true: DigitalOcean never applies patch releases to the cluster (a maintenancePolicy alone does not upgrade it)"  # noqa: E501
+    assert verdicts(lambda: doks(auto_upgrade=False)) == [("doks-auto-upgrade", "mandatory", "doks", manual)]
+    assert verdicts(lambda: doks(auto_upgrade=None)) == [("doks-auto-upgrade", "mandatory", "doks", manual)]
+    opt_out = {"doks-auto-upgrade": "advisory"}
+    assert verdicts(lambda: doks(auto_upgrade=False), opt_out) == [("doks-auto-upgrade", "advisory", "doks", manual)]
+    assert verdicts(lambda: doks(ha=None)) == [
+        (
+            "doks-ha-control-plane",
+            "advisory",
+            "doks",
+            "ha is not true: the control plane has no redundancy, so its failure or maintenance stops the Kubernetes "
+            "API",
+        )
+    ]
 
 
 # --- stack-wide -----------------------------------------------------------------------------------
@@ -432,24 +463,21 @@ def test_doks_unknown_values_in_preview() -> None:
     def program() -> None:
         vpc = do.Vpc("vpc", region="nyc2").id  # unknown in preview: the cluster is in an explicit VPC
         flag = vpc.apply(lambda _: True)
-        doks(vpc_uuid=vpc, auto_upgrade=flag)  # a maintenance window is set: passes either way
+        doks(vpc_uuid=vpc, auto_upgrade=flag)  # auto-upgrade unknown: the verdict depends on it
         do.KubernetesCluster(
-            "doks-unknown",
+            "doks-window",
             opts=PROTECT,
             region="nyc2",
             version="1.33.1-do.3",
             vpc_uuid=vpc,
-            auto_upgrade=flag,
+            auto_upgrade=True,
+            ha=True,
+            maintenance_policy=do.KubernetesClusterMaintenancePolicyArgs(day=vpc, start_time="04:00"),
             node_pool=do.KubernetesClusterNodePoolArgs(name="sys", size="s-4vcpu-8gb", node_count=1),
         )
 
     assert verdicts(program) == [
-        (
-            "doks-auto-upgrade-or-maintenance",
-            "advisory",
-            "doks-unknown",
-            CANT.format("doks-auto-upgrade-or-maintenance", "string", "autoUpgrade"),
-        )
+        ("doks-auto-upgrade", "advisory", "doks", CANT.format("doks-auto-upgrade", "string", "autoUpgrade")),
     ]
 
 
@@ -511,9 +539,12 @@ def test_autopilot_clusters_are_judged_by_what_autopilot_leaves_to_the_user() ->
             master_authorized_networks_config=GKE.ClusterMasterAuthorizedNetworksConfigArgs(
                 cidr_blocks=[GKE.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(cidr_block="10.0.0.0/8")]
             ),
-            release_channel=GKE.ClusterReleaseChannelArgs(channel="REGULAR"),
+            # No release_channel: Autopilot clusters are always enrolled in one (item 4 of issue 10).
             deletion_protection=True,
             cluster_autoscaling=defaults,
+            enable_intranode_visibility=True,
+            binary_authorization=GKE.ClusterBinaryAuthorizationArgs(evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"),
+            database_encryption=GKE.ClusterDatabaseEncryptionArgs(state="ENCRYPTED", key_name="projects/p/k"),
         )
 
     def program() -> None:

@@ -82,8 +82,10 @@ def _python_args() -> dict[str, Any]:
     return dict(wire(args))
 
 
-def test_yaml_example_uses_only_what_the_schema_has() -> None:
-    program = yaml.safe_load(_block("yaml-example"))
+@pytest.mark.parametrize("marker", ["yaml-example", "yaml-example-doks"])
+def test_yaml_example_uses_only_what_the_schema_has(marker: str) -> None:
+    text = _block(marker)
+    program = yaml.safe_load(text)
     errors: list[str] = []
     ours = {name: r for name, r in program["resources"].items() if r["type"].startswith(f"{PACKAGE}:")}
     assert ours, "the YAML example builds no llmd-infra component"
@@ -94,7 +96,6 @@ def test_yaml_example_uses_only_what_the_schema_has() -> None:
             continue
         _check_object(resource.get("properties", {}), spec["inputProperties"], spec.get("requiredInputs", []),
                       name, errors)
-    text = _block("yaml-example")
     for name, output in re.findall(r"\$\{([\w-]+)\.(\w+)\}", text):
         if name in ours and output not in SCHEMA["resources"][_token(ours[name]["type"])]["properties"]:
             errors.append(f"${{{name}.{output}}}: no such output")
@@ -130,3 +131,34 @@ def test_typescript_example_reads_only_schema_outputs() -> None:
     outputs = SCHEMA["resources"][f"{PACKAGE}:index:GkeCluster"]["properties"]
     used = set(re.findall(r"\bcluster\.(\w+)", _block("typescript-example")))
     assert used and used <= set(outputs), used - set(outputs)
+
+
+def test_doks_yaml_example_is_the_doks_h100_stacks_cluster() -> None:
+    """The DOKS example is the ready stack's cluster, and the component's own validation accepts it."""
+    from llmd_infra.providers.doks.cluster import config_from_args
+
+    properties = yaml.safe_load(_block("yaml-example-doks"))["resources"]["inference"]["properties"]
+    stack = yaml.safe_load((REPO / "stacks" / "Pulumi.doks-h100.yaml").read_text())["config"]["llmd-infra:cluster"]
+    assert properties == {k: v for k, v in stack.items() if k not in ("provider", "name")}
+
+    def snake(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): snake(v) for k, v in value.items()}
+        return [snake(v) for v in value] if isinstance(value, list) else value
+
+    config, _, protect = config_from_args("inference", snake(properties))
+    assert (config.name, config.region, protect) == ("inference", "tor1", True)
+    assert [(p.name, p.size, p.node_range()) for p in config.accelerator_pools] == [("h100", "gpu-h100x1-80gb", (2, 2))]
+
+
+def test_components_table_is_the_schema() -> None:
+    """Every component of the package is in the README's table, with its required inputs and outputs."""
+    table = README.split("<!-- components-table -->\n", 1)[1].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        token, required, outputs = (re.findall(r"`([^`]+)`", cell) for cell in line.strip("|").split("|"))
+        rows[token[0]] = (sorted(required), sorted(outputs))
+    assert rows == {
+        token: (sorted(r.get("requiredInputs", [])), sorted(r["properties"]))
+        for token, r in SCHEMA["resources"].items()
+    }

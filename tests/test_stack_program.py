@@ -19,8 +19,9 @@ def test_missing_cluster_config_registers_nothing(tmp_path: Path) -> None:
     stack_file.write_text("config:\n  gcp:project: p\n")
     with pytest.raises(ConfigError) as info:
         run_program(REPO, "empty", config_file=stack_file)
+    # The file the values came from, as the user would open it.
     assert str(info.value) == (
-        "invalid configuration in Pulumi.empty.yaml (1 problem):\n  - llmd-infra:cluster: required key is missing"
+        f"invalid configuration in {stack_file} (1 problem):\n  - llmd-infra:cluster: required key is missing"
     )
     assert info.value.plan.resources == []
 
@@ -137,6 +138,7 @@ def test_gke_wires_gateway_crd_and_dra_driver_settings() -> None:
 def test_gke_dra_driver_version_reaches_the_release() -> None:
     plan = run_program(REPO, "gke-a3-ultra", config={"llmd-infra:addons": '{"draDriver": {"version": "25.8.1"}}'})
     assert plan.named("llmd-a3-ultra-nvidia-dra-release").inputs["version"] == "25.8.1"
+    assert len(plan.of_type("llmd-infra:gke:CosNvidiaDriverInstaller")) == 1
     plan = run_program(REPO, "gke-a3-ultra",
                        config={"llmd-infra:addons": '{"draDriver": {"cosDriverInstaller": false}}'})
-    assert plan.of_type("llmd-infra:addons:CosNvidiaDriverInstaller") == []
+    assert plan.of_type("llmd-infra:gke:CosNvidiaDriverInstaller") == []

@@ -5,14 +5,10 @@ every child repeats exactly those dependencies, so no add-on waits for an accele
 """
 
 from llmd_infra.addons.amd import AmdGpuOperator, AmdGpuOperatorArgs
-from llmd_infra.addons.dra import (
-    CosNvidiaDriverInstaller,
-    CosNvidiaDriverInstallerArgs,
-    NvidiaDraDriver,
-    NvidiaDraDriverArgs,
-)
+from llmd_infra.addons.dra import NvidiaDraDriver, NvidiaDraDriverArgs
 from llmd_infra.addons.gateway_crds import GatewayApiCrds, GatewayApiCrdsArgs
 from llmd_infra.addons.gpu_operator import NvidiaGpuOperator, NvidiaGpuOperatorArgs
+from llmd_infra.addons.kueue import Kueue, KueueArgs, TopologyPool
 from llmd_infra.addons.lws import LeaderWorkerSet, LeaderWorkerSetArgs
 from llmd_infra.addons.network_operator import (
     NetworkAttachmentArgs,
@@ -24,10 +20,10 @@ from llmd_infra.addons.nfd import NodeFeatureDiscovery, NodeFeatureDiscoveryArgs
 __all__ = [
     "AmdGpuOperator",
     "AmdGpuOperatorArgs",
-    "CosNvidiaDriverInstaller",
-    "CosNvidiaDriverInstallerArgs",
     "GatewayApiCrds",
     "GatewayApiCrdsArgs",
+    "Kueue",
+    "KueueArgs",
     "LeaderWorkerSet",
     "LeaderWorkerSetArgs",
     "NetworkAttachmentArgs",
@@ -39,4 +35,5 @@ __all__ = [
     "NvidiaGpuOperatorArgs",
     "NvidiaNetworkOperator",
     "NvidiaNetworkOperatorArgs",
+    "TopologyPool",
 ]

@@ -9,7 +9,7 @@ import pulumi
 from pydantic import BaseModel
 
 from llmd_infra.addons.sdk import k8s
-from llmd_infra.config.base import validate_model
+from llmd_infra.config.base import validate_args as validate_snake_case
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -21,7 +21,7 @@ HELM_TIMEOUT_S = 600
 
 def validate_args(model: type[M], args: Mapping[str, Any] | None, component: str, name: str) -> M:
     """Validate component args with ``model``; bad input raises :class:`~llmd_infra.errors.ConfigError`."""
-    return validate_model(model, dict(args or {}), f"{component}({name!r}).args")
+    return validate_snake_case(model, dict(args or {}), f"{component}({name!r}).args")
 
 
 def caller_dependencies(opts: pulumi.ResourceOptions | None) -> list[pulumi.Resource]:

@@ -1,4 +1,8 @@
-"""NVIDIA DRA driver for GPUs and the GKE COS driver installer (llm-d's GKE DRA + DRANET path)."""
+"""NVIDIA DRA driver for GPUs (llm-d's GKE DRA + DRANET path).
+
+A driver loader that belongs to one platform (GKE's COS installer DaemonSet) lives in that
+provider's room, not here.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,10 @@ from llmd_infra import pins
 from llmd_infra.addons._common import (
     TYPE_PREFIX,
     caller_dependencies,
-    child_opts,
     helm_release,
     namespace,
     validate_args,
 )
-from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.base import LlmdModel
 from llmd_infra.versions import VersionError, parse_version
 
@@ -28,9 +30,13 @@ class Toleration(TypedDict, total=False):
     """A pod toleration (the Kubernetes ``Toleration`` fields)."""
 
     key: str
+    """Taint key to tolerate (e.g. ``nvidia.com/gpu``); empty with ``Exists`` tolerates every taint."""
     operator: str
+    """``Exists`` (any value) or ``Equal`` (the default: ``value`` must match)."""
     value: str
+    """Taint value to match with ``Equal``."""
     effect: str
+    """``NoSchedule``, ``PreferNoSchedule`` or ``NoExecute``; empty tolerates every effect."""
 
 
 class NvidiaDraDriverArgs(TypedDict, total=False):
@@ -127,159 +133,3 @@ class NvidiaDraDriver(pulumi.ComponentResource):
         self.namespace = pulumi.Output.from_input(ns_name)
         self.version = pulumi.Output.from_input(cfg.version)
         self.register_outputs({"namespace": self.namespace, "version": self.version})
-
-
-class CosNvidiaDriverInstallerArgs(TypedDict, total=False):
-    """Arguments of :class:`CosNvidiaDriverInstaller` (all optional)."""
-
-    partition_gpu_image: pulumi.Input[str]
-    """Image of the ``partition-gpus`` init container (default: the digest in the pinned upstream file)."""
-
-
-class _CosInput(LlmdModel):
-    partition_gpu_image: str = (
-        "gcr.io/gke-release/nvidia-partition-gpu@sha256:"
-        "c54fd003948fac687c2a93a55ea6e4d47ffbd641278a9191e75e822fe72471c2"
-    )
-
-
-_NVIDIA_DIR = "/home/kubernetes/bin/nvidia"
-_PAUSE_IMAGE = "gcr.io/google-containers/pause:2.0"
-
-
-class CosNvidiaDriverInstaller(pulumi.ComponentResource):
-    """GKE's COS NVIDIA driver installer DaemonSet (``daemonset-preloaded.yaml``), as typed resources.
-
-    llm-d applies the file from the ``master`` branch of
-    GoogleCloudPlatform/container-engine-accelerators. This component renders the revision at
-    ``pins.COS_DRIVER_INSTALLER`` (commit 068b15a) as a typed ``apps/v1`` DaemonSet, so an upstream
-    change never alters a deployed stack and tests can assert every field. It runs on nodes labelled
-    ``cloud.google.com/gke-accelerator`` without ``cloud.google.com/gke-gpu-driver-version`` — the
-    pools created with ``gpu-driver-version=disabled`` — and installs the driver GKE preloads for the
-    node's COS version (``cos-nvidia-installer:fixed``, ``imagePullPolicy: Never``). Namespace
-    ``kube-system`` already exists and is not created.
-    """
-
-    namespace: pulumi.Output[str]
-    daemonset_name: pulumi.Output[str]
-
-    def __init__(
-        self, name: str, args: CosNvidiaDriverInstallerArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        cfg = validate_args(_CosInput, dict(args), "CosNvidiaDriverInstaller", name)
-        super().__init__(f"{TYPE_PREFIX}CosNvidiaDriverInstaller", name, cfg.model_dump(by_alias=True), opts)
-        deps = caller_dependencies(opts)
-        ns = pins.COS_DRIVER_INSTALLER.namespace
-        labels = {"k8s-app": "nvidia-driver-installer"}
-
-        def host(vol: str, path: str) -> k8s.core.v1.VolumeArgs:
-            return k8s.core.v1.VolumeArgs(name=vol, host_path=k8s.core.v1.HostPathVolumeSourceArgs(path=path))
-
-        def mount(vol: str, path: str) -> k8s.core.v1.VolumeMountArgs:
-            return k8s.core.v1.VolumeMountArgs(name=vol, mount_path=path)
-
-        def env(values: dict[str, str]) -> list[k8s.core.v1.EnvVarArgs]:
-            return [k8s.core.v1.EnvVarArgs(name=k, value=v) for k, v in values.items()]
-
-        requests = k8s.core.v1.ResourceRequirementsArgs(requests={"cpu": "0.15"})
-        privileged = k8s.core.v1.SecurityContextArgs(privileged=True)
-        self.daemonset = k8s.apps.v1.DaemonSet(
-            f"{name}-daemonset",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name="nvidia-driver-installer",
-                namespace=ns,
-                labels=labels,
-                annotations={
-                    "llmd-infra/source": pins.COS_DRIVER_INSTALLER.source,
-                    # Its pods only run on accelerator nodes; awaiting their readiness would make
-                    # this add-on wait for the accelerator pools.
-                    "pulumi.com/skipAwait": "true",
-                },
-            ),
-            spec=k8s.apps.v1.DaemonSetSpecArgs(
-                selector=k8s.meta.v1.LabelSelectorArgs(match_labels=labels),
-                update_strategy=k8s.apps.v1.DaemonSetUpdateStrategyArgs(type="RollingUpdate"),
-                template=k8s.core.v1.PodTemplateSpecArgs(
-                    metadata=k8s.meta.v1.ObjectMetaArgs(labels={"name": "nvidia-driver-installer", **labels}),
-                    spec=k8s.core.v1.PodSpecArgs(
-                        priority_class_name="system-node-critical",
-                        affinity=k8s.core.v1.AffinityArgs(
-                            node_affinity=k8s.core.v1.NodeAffinityArgs(
-                                required_during_scheduling_ignored_during_execution=k8s.core.v1.NodeSelectorArgs(
-                                    node_selector_terms=[
-                                        k8s.core.v1.NodeSelectorTermArgs(
-                                            match_expressions=[
-                                                k8s.core.v1.NodeSelectorRequirementArgs(
-                                                    key="cloud.google.com/gke-accelerator", operator="Exists"
-                                                ),
-                                                k8s.core.v1.NodeSelectorRequirementArgs(
-                                                    key="cloud.google.com/gke-gpu-driver-version",
-                                                    operator="DoesNotExist",
-                                                ),
-                                            ]
-                                        )
-                                    ]
-                                )
-                            )
-                        ),
-                        tolerations=[k8s.core.v1.TolerationArgs(operator="Exists")],
-                        host_network=True,
-                        host_pid=True,
-                        volumes=[
-                            host("dev", "/dev"),
-                            host("vulkan-icd-mount", f"{_NVIDIA_DIR}/vulkan/icd.d"),
-                            host("nvidia-install-dir-host", _NVIDIA_DIR),
-                            host("root-mount", "/"),
-                            host("cos-tools", "/var/lib/cos-tools"),
-                            host("nvidia-config", "/etc/nvidia"),
-                        ],
-                        init_containers=[
-                            k8s.core.v1.ContainerArgs(
-                                name="nvidia-driver-installer",
-                                image="cos-nvidia-installer:fixed",
-                                image_pull_policy="Never",
-                                resources=requests,
-                                security_context=privileged,
-                                env=env(
-                                    {
-                                        "NVIDIA_INSTALL_DIR_HOST": _NVIDIA_DIR,
-                                        "NVIDIA_INSTALL_DIR_CONTAINER": "/usr/local/nvidia",
-                                        "VULKAN_ICD_DIR_HOST": f"{_NVIDIA_DIR}/vulkan/icd.d",
-                                        "VULKAN_ICD_DIR_CONTAINER": "/etc/vulkan/icd.d",
-                                        "ROOT_MOUNT_DIR": "/root",
-                                        "COS_TOOLS_DIR_HOST": "/var/lib/cos-tools",
-                                        "COS_TOOLS_DIR_CONTAINER": "/build/cos-tools",
-                                    }
-                                ),
-                                volume_mounts=[
-                                    mount("nvidia-install-dir-host", "/usr/local/nvidia"),
-                                    mount("vulkan-icd-mount", "/etc/vulkan/icd.d"),
-                                    mount("dev", "/dev"),
-                                    mount("root-mount", "/root"),
-                                    mount("cos-tools", "/build/cos-tools"),
-                                ],
-                            ),
-                            k8s.core.v1.ContainerArgs(
-                                name="partition-gpus",
-                                image=cfg.partition_gpu_image,
-                                resources=requests,
-                                security_context=privileged,
-                                env=env({"LD_LIBRARY_PATH": "/usr/local/nvidia/lib64"}),
-                                volume_mounts=[
-                                    mount("nvidia-install-dir-host", "/usr/local/nvidia"),
-                                    mount("dev", "/dev"),
-                                    mount("nvidia-config", "/etc/nvidia"),
-                                ],
-                            ),
-                        ],
-                        containers=[
-                            k8s.core.v1.ContainerArgs(name="pause", image=_PAUSE_IMAGE)
-                        ],
-                    ),
-                ),
-            ),
-            opts=child_opts(self, deps),
-        )
-        self.namespace = pulumi.Output.from_input(ns)
-        self.daemonset_name = pulumi.Output.from_input("nvidia-driver-installer")
-        self.register_outputs({"namespace": self.namespace, "daemonsetName": self.daemonset_name})

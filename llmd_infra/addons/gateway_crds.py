@@ -11,7 +11,7 @@ from pydantic import field_validator
 from llmd_infra import pins
 from llmd_infra.addons._common import TYPE_PREFIX, caller_dependencies, child_opts, validate_args
 from llmd_infra.addons.sdk import k8s
-from llmd_infra.config.addons import GatewayApiCrdsConfig, Platform
+from llmd_infra.config.addons import GatewayApiCrdsSettings, Platform
 from llmd_infra.config.platform import platform_profile
 from llmd_infra.versions import VersionError, parse_version
 
@@ -39,7 +39,7 @@ class GatewayApiCrdsArgs(TypedDict, total=False):
     kind (HTTPRoutes, InferencePools), so removing the bundles must be a conscious step."""
 
 
-class _GatewayInput(GatewayApiCrdsConfig):
+class _GatewayInput(GatewayApiCrdsSettings):
     platform: Platform = "generic"
     cluster_version: str = ""
     protect: bool = True

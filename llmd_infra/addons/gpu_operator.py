@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import pulumi
+from pydantic import model_validator
 
 from llmd_infra import pins
 from llmd_infra.addons._common import (
@@ -15,7 +16,7 @@ from llmd_infra.addons._common import (
     namespace,
     validate_args,
 )
-from llmd_infra.addons.olm import olm_operator
+from llmd_infra.addons.olm import Approval, olm_operator
 from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.addons import GpuOperatorSettings
 from llmd_infra.config.platform import platform_profile
@@ -49,10 +50,22 @@ class NvidiaGpuOperatorArgs(TypedDict, total=False):
     """MOFED/DOCA is preinstalled on the host rather than by the Network Operator."""
     cdi_enabled: pulumi.Input[bool]
     """Container Device Interface (default true, the v26.7.0 chart default)."""
+    olm_approval: str
+    """OpenShift: the Subscription's ``installPlanApproval``, ``Automatic`` (default) or ``Manual``."""
+    olm_starting_csv: str
+    """OpenShift: ``startingCSV`` of the Subscription (e.g. ``gpu-operator-certified.v25.3.0``); needs
+    ``olm_approval`` ``Manual``, or OLM upgrades past it at once."""
 
 
 class _GpuInput(GpuOperatorSettings):
-    pass
+    olm_approval: Approval = "Automatic"
+    olm_starting_csv: str | None = None
+
+    @model_validator(mode="after")
+    def _pinned_only_with_manual(self) -> _GpuInput:
+        if self.olm_starting_csv and self.olm_approval != "Manual":
+            raise ValueError("olm_starting_csv needs olm_approval 'Manual' (OLM upgrades an Automatic subscription)")
+        return self
 
 
 class NvidiaGpuOperator(pulumi.ComponentResource):
@@ -98,6 +111,8 @@ class NvidiaGpuOperator(pulumi.ComponentResource):
                 package=pins.GPU_OPERATOR_OLM.chart,
                 channel=cfg.olm_channel,
                 source=pins.GPU_OPERATOR_OLM.repository,
+                approval=cfg.olm_approval,
+                starting_csv=cfg.olm_starting_csv,
             )
             self.cluster_policy = custom_resource(
                 f"{name}-cluster-policy",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import pulumi
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from llmd_infra import pins
 from llmd_infra.addons._common import TYPE_PREFIX, caller_dependencies, helm_release, namespace, validate_args
 from llmd_infra.addons.sdk import k8s
-from llmd_infra.config.addons import check_lws_version
+from llmd_infra.config.addons import check_disaggregated_set, check_lws_version, resolve_disaggregated_set
 from llmd_infra.config.base import LlmdModel
 
 LWS_CRD_NAME = "leaderworkersets.leaderworkerset.x-k8s.io"
@@ -25,8 +25,9 @@ class LeaderWorkerSetArgs(TypedDict, total=False):
     """LWS Helm chart version (``oci://registry.k8s.io/lws/charts/lws``); at least llm-d's ``lws-version``
     requirement. Defaults to ``llmd_infra.pins.LWS``."""
     enable_disaggregated_set: pulumi.Input[bool]
-    """Set ``enableDisaggregatedSet=true`` (DisaggregatedSet webhook + RBAC; LWS >= 0.11 charts, newest
-    llm-d P/D and wide-EP guides)."""
+    """Set ``enableDisaggregatedSet=true`` (DisaggregatedSet webhook + RBAC, as llm-d's P/D and wide-EP
+    guides install LWS). Default: on where the chart version has the value (0.9.0 and newer); an older
+    pinned chart drops it, and asking for it there is an error."""
     protect: bool
     """Pulumi ``protect`` on the Helm release (default true): deleting the release through Pulumi would
     ``helm uninstall`` LWS, and for <= 0.7.0 charts its CRD with every LeaderWorkerSet."""
@@ -34,13 +35,18 @@ class LeaderWorkerSetArgs(TypedDict, total=False):
 
 class _LwsInput(LlmdModel):
     version: str = pins.LWS.version
-    enable_disaggregated_set: bool = Field(default=False)
+    enable_disaggregated_set: bool | None = Field(default=None)
     protect: bool = True
 
     @field_validator("version")
     @classmethod
     def _version(cls, value: str) -> str:
         return check_lws_version(value)
+
+    @model_validator(mode="after")
+    def _option_in_version(self) -> _LwsInput:
+        check_disaggregated_set("LeaderWorkerSetArgs", self.version, self.enable_disaggregated_set)
+        return self
 
 
 class LeaderWorkerSet(pulumi.ComponentResource):
@@ -96,7 +102,7 @@ class LeaderWorkerSet(pulumi.ComponentResource):
 
         ns = namespace(f"{name}-namespace", pins.LWS.namespace, self, deps)
         values: dict[str, Any] = {}
-        if cfg.enable_disaggregated_set:
+        if resolve_disaggregated_set(cfg.version, cfg.enable_disaggregated_set):
             values["enableDisaggregatedSet"] = True
         self.release = helm_release(
             f"{name}-release",

@@ -1,4 +1,8 @@
-"""NVIDIA Network Operator, its NicClusterPolicy and the NetworkAttachmentDefinitions pods attach to."""
+"""NVIDIA Network Operator, its NicClusterPolicy and the NetworkAttachmentDefinitions pods attach to.
+
+Helm everywhere except OpenShift, where OLM installs the certified operator and the NicClusterPolicy
+configures it (OpenShift ships Multus, the CNI plugins and whereabouts itself).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 from typing import Any, TypedDict
 
 import pulumi
+from pydantic import Field, model_validator
 
 from llmd_infra import pins
 from llmd_infra.addons._common import (
@@ -16,8 +21,10 @@ from llmd_infra.addons._common import (
     namespace,
     validate_args,
 )
+from llmd_infra.addons.olm import Approval, olm_operator
 from llmd_infra.addons.sdk import k8s
-from llmd_infra.config.addons import NadConfig, NetworkOperatorSettings
+from llmd_infra.config.addons import NadConfig, NetworkOperatorSettings, Platform
+from llmd_infra.config.platform import platform_profile
 
 MELLANOX_VENDOR_ID = "15b3"
 NIC_CLUSTER_POLICY_NAME = "nic-cluster-policy"
@@ -28,7 +35,9 @@ class NetworkAttachmentArgs(TypedDict, total=False):
     """One secondary network (Multus ``NetworkAttachmentDefinition``)."""
 
     name: str
+    """NetworkAttachmentDefinition name (pods request it in their ``k8s.v1.cni.cncf.io/networks`` annotation)."""
     namespace: str
+    """Namespace of the pods that attach to it (default ``default``)."""
     master: str
     """Host interface (e.g. ``ib0`` for IPoIB, ``ens1f0np0`` for RoCE)."""
     cni: str
@@ -56,6 +65,28 @@ class NvidiaNetworkOperatorArgs(TypedDict, total=False):
     """DOCA driver image tag; default ``pins.DOCA_DRIVER``."""
     networks: pulumi.Input[list[NetworkAttachmentArgs]]
     """NetworkAttachmentDefinitions to create for the RDMA NICs."""
+    platform: str
+    """Where it runs: a platform whose operators come from OLM (OpenShift) gets the certified operator
+    (``nvidia-network-operator``); any other (default ``generic``) the Helm chart."""
+    olm_channel: str
+    """OpenShift: the Subscription channel (default ``pins.NETWORK_OPERATOR_OLM``, the pinned release's)."""
+    olm_approval: str
+    """OpenShift: the Subscription's ``installPlanApproval``, ``Automatic`` (default) or ``Manual``."""
+    olm_starting_csv: str
+    """OpenShift: ``startingCSV`` (e.g. ``nvidia-network-operator.v26.4.1``); needs ``olm_approval`` ``Manual``."""
+
+
+class _NetworkInput(NetworkOperatorSettings):
+    platform: Platform = "generic"
+    olm_channel: str = Field(default=pins.NETWORK_OPERATOR_OLM.version, min_length=1)
+    olm_approval: Approval = "Automatic"
+    olm_starting_csv: str | None = None
+
+    @model_validator(mode="after")
+    def _pinned_only_with_manual(self) -> _NetworkInput:
+        if self.olm_starting_csv and self.olm_approval != "Manual":
+            raise ValueError("olm_starting_csv needs olm_approval 'Manual' (OLM upgrades an Automatic subscription)")
+        return self
 
 
 def rdma_shared_device_plugin_config(cfg: NetworkOperatorSettings) -> str:
@@ -123,10 +154,13 @@ def nad_config(net: NadConfig) -> str:
 
 
 class NvidiaNetworkOperator(pulumi.ComponentResource):
-    """Network Operator (Helm) + ``NicClusterPolicy`` + ``NetworkAttachmentDefinition`` s.
+    """Network Operator (Helm, or OLM on OpenShift) + ``NicClusterPolicy`` + ``NetworkAttachmentDefinition`` s.
 
     For clusters with InfiniBand/RoCE NICs outside GKE (GKE exposes RDMA NICs through DRANET or
-    multi-networking instead). ``helm.v3.Release`` of ``network-operator`` from NGC into
+    multi-networking instead). OpenShift: OLM ``nvidia-network-operator`` (``certified-operators``) into
+    ``nvidia-network-operator`` with an OwnNamespace OperatorGroup; OpenShift's Multus isolates NADs by
+    namespace, so a NAD must live in its pods' namespace (network-operator-docs, OpenShift deployment
+    guide). Elsewhere: ``helm.v3.Release`` of ``network-operator`` from NGC into
     ``network-operator`` (CRDs from the chart's ``crds/``, upgrade hooks); it does not wait, since its
     DaemonSets run on the accelerator nodes. The RDMA shared device plugin advertises
     ``rdma/<rdma_resource_name>``; each NAD carries ``k8s.v1.cni.cncf.io/resourceName`` so Multus
@@ -141,23 +175,43 @@ class NvidiaNetworkOperator(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: NvidiaNetworkOperatorArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        cfg = validate_args(NetworkOperatorSettings, dict(args), "NvidiaNetworkOperator", name)
+        cfg = validate_args(_NetworkInput, dict(args), "NvidiaNetworkOperator", name)
         super().__init__(f"{TYPE_PREFIX}NvidiaNetworkOperator", name, cfg.model_dump(by_alias=True), opts)
         deps = caller_dependencies(opts)
-        ns_name = pins.NETWORK_OPERATOR.namespace
-        ns = namespace(f"{name}-namespace", ns_name, self, deps)
-        self.release = helm_release(
-            f"{name}-release",
-            release_name="network-operator",
-            chart=pins.NETWORK_OPERATOR.chart,
-            repository=pins.NETWORK_OPERATOR.repository,
-            version=cfg.version,
-            namespace=ns_name,
-            values={"nfd": {"enabled": cfg.nfd_enabled}},
-            wait=False,
-            parent=self,
-            depends_on=[*deps, ns],
-        )
+        self.release: k8s.helm.v3.Release | None = None
+        installed: pulumi.Resource
+        if platform_profile(cfg.platform).operators_via_olm:
+            # The certified bundle supports OwnNamespace/SingleNamespace only (v26.4.1 CSV installModes).
+            ns_name = pins.NETWORK_OPERATOR_OLM.namespace
+            olm = olm_operator(
+                name,
+                parent=self,
+                depends_on=deps,
+                namespace_name=ns_name,
+                operator_group_name=ns_name,
+                package=pins.NETWORK_OPERATOR_OLM.chart,
+                channel=cfg.olm_channel,
+                source=pins.NETWORK_OPERATOR_OLM.repository,
+                approval=cfg.olm_approval,
+                starting_csv=cfg.olm_starting_csv,
+            )
+            installed = olm.subscription
+        else:
+            ns_name = pins.NETWORK_OPERATOR.namespace
+            ns = namespace(f"{name}-namespace", ns_name, self, deps)
+            self.release = helm_release(
+                f"{name}-release",
+                release_name="network-operator",
+                chart=pins.NETWORK_OPERATOR.chart,
+                repository=pins.NETWORK_OPERATOR.repository,
+                version=cfg.version,
+                namespace=ns_name,
+                values={"nfd": {"enabled": cfg.nfd_enabled}},
+                wait=False,
+                parent=self,
+                depends_on=[*deps, ns],
+            )
+            installed = self.release
         self.nic_cluster_policy = custom_resource(
             f"{name}-nic-cluster-policy",
             api_version="mellanox.com/v1alpha1",
@@ -165,7 +219,7 @@ class NvidiaNetworkOperator(pulumi.ComponentResource):
             name=NIC_CLUSTER_POLICY_NAME,
             spec=nic_cluster_policy_spec(cfg),
             parent=self,
-            depends_on=[*deps, self.release],
+            depends_on=[*deps, installed],
         )
         resource = f"rdma/{cfg.rdma_resource_name}"
         self.networks: list[k8s.apiextensions.CustomResource] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import pulumi
+from pydantic import Field, model_validator
 
 from llmd_infra import pins
 from llmd_infra.addons._common import (
@@ -15,17 +16,20 @@ from llmd_infra.addons._common import (
     namespace,
     validate_args,
 )
-from llmd_infra.addons.olm import olm_operator
+from llmd_infra.addons.olm import Approval, olm_operator
 from llmd_infra.addons.sdk import k8s
 from llmd_infra.config.addons import NfdSettings
 from llmd_infra.config.platform import platform_profile
 
 # rh-aiservices-bu/ocp-gpu-setup crs/ @a66cafb: PCI classes 0200 (network), 03 (display), 12 (accelerator),
-# labelled by vendor — what the GPU and Network Operators select on.
+# labelled by vendor — what the GPU and Network Operators select on. 0207 (InfiniBand controller) as in
+# the NVIDIA Network Operator's OpenShift guide (Mellanox/network-operator-docs
+# docs/openshift/deployment-guide-openshift.rst), so InfiniBand HCAs get feature.node.kubernetes.io/pci-15b3.present.
 NFD_WORKER_CONFIG = """sources:
   pci:
     deviceClassWhitelist:
       - "0200"
+      - "0207"
       - "03"
       - "12"
     deviceLabelFields:
@@ -53,6 +57,24 @@ class NodeFeatureDiscoveryArgs(TypedDict, total=False):
     platform: pulumi.Input[str]
     """Where NFD runs: a platform whose operators come from OLM (OpenShift) gets the Red Hat NFD operator;
     any other the upstream chart."""
+    olm_channel: str
+    """OpenShift: the Subscription channel (default ``pins.NFD_OLM``, ``stable``)."""
+    olm_approval: str
+    """OpenShift: the Subscription's ``installPlanApproval``, ``Automatic`` (default) or ``Manual``."""
+    olm_starting_csv: str
+    """OpenShift: ``startingCSV`` of the Subscription; needs ``olm_approval`` ``Manual``."""
+
+
+class _NfdInput(NfdSettings):
+    olm_channel: str = Field(default=pins.NFD_OLM.version, min_length=1)
+    olm_approval: Approval = "Automatic"
+    olm_starting_csv: str | None = None
+
+    @model_validator(mode="after")
+    def _pinned_only_with_manual(self) -> _NfdInput:
+        if self.olm_starting_csv and self.olm_approval != "Manual":
+            raise ValueError("olm_starting_csv needs olm_approval 'Manual' (OLM upgrades an Automatic subscription)")
+        return self
 
 
 class NodeFeatureDiscovery(pulumi.ComponentResource):
@@ -70,7 +92,7 @@ class NodeFeatureDiscovery(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: NodeFeatureDiscoveryArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        cfg = validate_args(NfdSettings, dict(args), "NodeFeatureDiscovery", name)
+        cfg = validate_args(_NfdInput, dict(args), "NodeFeatureDiscovery", name)
         super().__init__(f"{TYPE_PREFIX}NodeFeatureDiscovery", name, cfg.model_dump(by_alias=True), opts)
         deps = caller_dependencies(opts)
         self.release: k8s.helm.v3.Release | None = None
@@ -84,8 +106,10 @@ class NodeFeatureDiscovery(pulumi.ComponentResource):
                 namespace_name=ns_name,
                 operator_group_name="openshift-nfd",
                 package=pins.NFD_OLM.chart,
-                channel=pins.NFD_OLM.version,
+                channel=cfg.olm_channel,
                 source=pins.NFD_OLM.repository,
+                approval=cfg.olm_approval,
+                starting_csv=cfg.olm_starting_csv,
                 namespace_labels={"openshift.io/cluster-monitoring": "true"},
             )
             self.instance = custom_resource(

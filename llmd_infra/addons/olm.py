@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import pulumi
 
@@ -11,6 +12,10 @@ from llmd_infra.addons._common import custom_resource, namespace
 from llmd_infra.addons.sdk import k8s
 
 MARKETPLACE_NAMESPACE = "openshift-marketplace"
+
+Approval = Literal["Automatic", "Manual"]
+"""``installPlanApproval`` of a Subscription: ``Manual`` makes OLM wait for an approved InstallPlan before
+it installs or upgrades anything (the first install included)."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,26 @@ class OlmOperator:
     namespace: k8s.core.v1.Namespace
     operator_group: k8s.apiextensions.CustomResource
     subscription: k8s.apiextensions.CustomResource
+
+
+def subscription_spec(
+    package: str, channel: str, source: str, approval: Approval = "Automatic", starting_csv: str | None = None
+) -> dict[str, Any]:
+    """A Subscription ``spec`` (operator-framework/api ``operators.coreos.com_subscriptions.yaml``).
+
+    ``startingCSV`` pins the version of the first install; only with ``Manual`` approval does it stay
+    there, since OLM upgrades an Automatic subscription along its channel at once.
+    """
+    spec: dict[str, Any] = {
+        "name": package,
+        "channel": channel,
+        "source": source,
+        "sourceNamespace": MARKETPLACE_NAMESPACE,
+        "installPlanApproval": approval,
+    }
+    if starting_csv:
+        spec["startingCSV"] = starting_csv
+    return spec
 
 
 def olm_operator(
@@ -33,8 +58,16 @@ def olm_operator(
     channel: str,
     source: str,
     namespace_labels: Mapping[str, str] | None = None,
+    approval: Approval = "Automatic",
+    starting_csv: str | None = None,
+    all_namespaces: bool = False,
 ) -> OlmOperator:
-    """Namespace + OperatorGroup (targeting that namespace) + automatic Subscription."""
+    """Namespace + OperatorGroup + Subscription.
+
+    The OperatorGroup targets the operator's own namespace (OLM install mode OwnNamespace), or every
+    namespace with ``all_namespaces`` (an empty spec: AllNamespaces, for operators that support only it
+    or recommend it).
+    """
     ns = namespace(f"{prefix}-namespace", namespace_name, parent, depends_on, labels=namespace_labels)
     group = custom_resource(
         f"{prefix}-operator-group",
@@ -42,7 +75,7 @@ def olm_operator(
         kind="OperatorGroup",
         name=operator_group_name,
         namespace=namespace_name,
-        spec={"targetNamespaces": [namespace_name]},
+        spec={} if all_namespaces else {"targetNamespaces": [namespace_name]},
         parent=parent,
         depends_on=[*depends_on, ns],
     )
@@ -52,13 +85,7 @@ def olm_operator(
         kind="Subscription",
         name=package,
         namespace=namespace_name,
-        spec={
-            "name": package,
-            "channel": channel,
-            "source": source,
-            "sourceNamespace": MARKETPLACE_NAMESPACE,
-            "installPlanApproval": "Automatic",
-        },
+        spec=subscription_spec(package, channel, source, approval, starting_csv),
         parent=parent,
         depends_on=[*depends_on, group],
     )

@@ -1,7 +1,8 @@
 """The add-ons every provider installs the same way, written once.
 
 A provider component calls :func:`install_shared_addons` after it has its Kubernetes provider and
-system pool: LeaderWorkerSet and the Gateway API / Inference Extension CRDs are created with
+system pool: LeaderWorkerSet, the Gateway API / Inference Extension CRDs and Kueue with the
+topology-aware-scheduling objects of its multi-host pools are created with
 ``parent=`` the component, ``provider=`` its Kubernetes provider and ``depends_on=`` its system pool
 only — so no add-on ever waits for (or is replaced with) an accelerator pool. Which sections of
 ``llmd-infra:addons`` a provider acts on at all is its room's ``ADDONS``
@@ -10,15 +11,17 @@ only — so no add-on ever waits for (or is replaced with) an accelerator pool. 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import NamedTuple, cast
 
 import pulumi
 
-from llmd_infra.addons.gateway_crds import GatewayApiCrds
+from llmd_infra.addons.gateway_crds import GatewayApiCrds, GatewayApiCrdsArgs
+from llmd_infra.addons.kueue import Kueue, TopologyPool
 from llmd_infra.addons.lws import LeaderWorkerSet
-from llmd_infra.config.addons import AddonSupport, GatewayApiCrdsConfig, LwsConfig
+from llmd_infra.config.addons import AddonSupport, GatewayApiCrdsConfig, KueueConfig, LwsConfig
 
-__all__ = ["AddonSupport", "SharedAddons", "addon_options", "install_shared_addons"]
+__all__ = ["AddonSupport", "SharedAddons", "TopologyPool", "addon_options", "install_shared_addons", "wants_kueue"]
 
 
 class SharedAddons(NamedTuple):
@@ -26,6 +29,7 @@ class SharedAddons(NamedTuple):
 
     lws: LeaderWorkerSet | None
     gateway_crds: GatewayApiCrds | None
+    kueue: Kueue | None = None
 
 
 def addon_options(
@@ -34,6 +38,11 @@ def addon_options(
     """Options of every in-cluster add-on of a provider component: its child, on its cluster, after
     its system pool and nothing else."""
     return pulumi.ResourceOptions(parent=parent, provider=k8s_provider, depends_on=[system_pool])
+
+
+def wants_kueue(kueue: KueueConfig, topology: Sequence[TopologyPool]) -> bool:
+    """Whether to install Kueue: as ``enabled`` says, and by default exactly when a pool is multi-host."""
+    return kueue.enabled if kueue.enabled is not None else bool(topology)
 
 
 def install_shared_addons(
@@ -46,19 +55,24 @@ def install_shared_addons(
     opts: pulumi.ResourceOptions,
     cluster_version: str = "",
     gateway_crds_needed: bool = True,
+    kueue: KueueConfig | None = None,
+    topology: Sequence[TopologyPool] = (),
 ) -> SharedAddons:
-    """LWS (``<name>-lws``) and the Gateway API CRD bundles (``<name>-gateway-crds``) for one cluster.
+    """LWS (``<name>-lws``), the Gateway API CRD bundles (``<name>-gateway-crds``) and Kueue
+    (``<name>-kueue``) for one cluster.
 
-    ``opts`` is :func:`addon_options`. ``protect`` guards the LWS release and the CRD bundles (both
-    own user objects). ``gateway_crds_needed`` is the provider's word that its cluster lacks the CRDs
-    (e.g. GKE versions that do not install them); the add-on itself also skips them where the platform
-    profile says the version manages them.
+    ``opts`` is :func:`addon_options`. ``protect`` guards the LWS release, the CRD bundles and the Kueue
+    install (all own user objects). ``gateway_crds_needed`` is the provider's word that its cluster
+    lacks the CRDs (e.g. GKE versions that do not install them); the add-on itself also skips them
+    where the platform profile says the version manages them. ``topology`` describes the cluster's
+    multi-host pools (:class:`~llmd_infra.addons.kueue.TopologyPool`); Kueue is installed when
+    ``kueue.enabled`` says so, and by default exactly when there is such a pool.
     """
     release = None
     if lws.enabled:
         release = LeaderWorkerSet(
             f"{name}-lws",
-            {"version": lws.version, "enable_disaggregated_set": lws.enable_disaggregated_set, "protect": protect},
+            {"version": lws.version, "enable_disaggregated_set": lws.disaggregated_set(), "protect": protect},
             opts,
         )
     bundles = None
@@ -68,12 +82,26 @@ def install_shared_addons(
             {
                 "platform": platform,
                 "cluster_version": cluster_version,
-                "gateway_api_version": gateway_crds.gateway_api_version,
-                "gaie_version": gateway_crds.gaie_version,
-                "install_gateway_api": gateway_crds.install_gateway_api,
-                "install_inference_extension": gateway_crds.install_inference_extension,
+                # What the stack set, no more: the component refuses a version of a bundle it does not
+                # install, and applies the same defaults.
+                **cast(GatewayApiCrdsArgs, gateway_crds.model_dump(exclude_unset=True, exclude={"enabled"})),
                 "protect": protect,
             },
             opts,
         )
-    return SharedAddons(release, bundles)
+    queue = None
+    if kueue is not None and wants_kueue(kueue, topology):
+        queue = Kueue(
+            f"{name}-kueue",
+            {
+                "version": kueue.version,
+                "olm_channel": kueue.olm_channel,
+                "local_queue_name": kueue.local_queue_name,
+                "local_queue_namespaces": list(kueue.local_queue_namespaces),
+                "platform": platform,
+                "pools": list(topology),
+                "protect": protect,
+            },
+            opts,
+        )
+    return SharedAddons(release, bundles, queue)

@@ -7,14 +7,17 @@ states a minimum, overrides are checked against the requirement record, never a 
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from llmd_infra import pins
-from llmd_infra.config.base import LlmdModel
+from llmd_infra.config.base import LlmdModel, Problems, VersionText, alias_of
 from llmd_infra.config.platform import check_platform
 from llmd_infra.errors import Problem
 from llmd_infra.requirements import LWS_VERSION
@@ -28,12 +31,77 @@ LinkType = Literal["infiniband", "ether"]
 
 
 
+@functools.cache
+def _defaults(model: type[LlmdModel]) -> LlmdModel:
+    """A section with every default, validated (what an unset key amounts to)."""
+    return model()
+
+
+class _Switchable(LlmdModel):
+    """An ``llmd-infra:addons`` section with ``enabled``: settings of a section switched off with
+    ``enabled: false`` have no effect, so they are refused rather than silently ignored (a value equal
+    to its default changes nothing either way and passes, so a dumped section validates again)."""
+
+    enabled: bool
+
+    @model_validator(mode="after")
+    def _nothing_set_while_disabled(self) -> _Switchable:
+        if "enabled" not in self.model_fields_set or self.enabled:
+            return self
+        problems = Problems(type(self).__name__)
+        fields = type(self).model_fields
+        # A value equal to the default says nothing (a dumped-and-revalidated section carries them all).
+        defaults = _defaults(type(self))
+        changed = {n for n in self.model_fields_set - {"enabled"} if getattr(self, n) != getattr(defaults, n)}
+        for name in sorted(changed, key=list(fields).index):
+            problems.add(
+                [alias_of(type(self), name)],
+                "has no effect: this add-on is switched off (enabled: false); remove the key or set enabled: true",
+            )
+        problems.raise_if_any()
+        return self
+
+
 def _parsed(value: str) -> str:
     try:
         parse_version(value)
     except VersionError as exc:
         raise ValueError(str(exc)) from None
     return value
+
+
+LWS_DISAGGREGATED_SET_SINCE = "0.9.0"
+"""The LWS chart has had the ``enableDisaggregatedSet`` value since v0.9.0 (kubernetes-sigs/lws
+charts/lws/values.yaml @v0.9.0; "helm: bundle DisaggregatedSet into the lws chart", #871, 7d64d66)."""
+
+
+def lws_has_disaggregated_set(version: str) -> bool:
+    """Whether the LWS chart ``version`` knows ``enableDisaggregatedSet``."""
+    return parse_version(version) >= parse_version(LWS_DISAGGREGATED_SET_SINCE)
+
+
+def resolve_disaggregated_set(version: str, requested: bool | None) -> bool:
+    """``enableDisaggregatedSet`` for an LWS chart version: on by default where the chart has it (an older
+    pinned chart drops it); a request for it on a chart without it raises ``ValueError``."""
+    if requested is None:
+        return lws_has_disaggregated_set(version)
+    if requested and not lws_has_disaggregated_set(version):
+        raise ValueError(
+            f"true needs LWS {LWS_DISAGGREGATED_SET_SINCE} or newer (the chart's enableDisaggregatedSet value "
+            f"arrived in kubernetes-sigs/lws v{LWS_DISAGGREGATED_SET_SINCE}), got version {version}; allowed: false, "
+            f"or a version >= {LWS_DISAGGREGATED_SET_SINCE}"
+        )
+    return requested
+
+
+def check_disaggregated_set(title: str, version: str, requested: bool | None) -> None:
+    """Raise a ``ValidationError`` at ``enableDisaggregatedSet`` when the version lacks a requested option."""
+    try:
+        resolve_disaggregated_set(version, requested)
+    except ValueError as exc:
+        error = PydanticCustomError("value_error", "{message}", {"message": str(exc)})
+        detail = InitErrorDetails(type=error, loc=("enableDisaggregatedSet",), input=requested)
+        raise ValidationError.from_exception_data(title, [detail]) from None
 
 
 def check_lws_version(value: str) -> str:
@@ -50,16 +118,19 @@ def check_lws_version(value: str) -> str:
     return value.removeprefix("v")
 
 
-class LwsConfig(LlmdModel):
+class LwsConfig(_Switchable):
     """LeaderWorkerSet: llm-d's controller for multi-host inference."""
 
     enabled: bool = True
-    version: str = Field(
+    version: VersionText = Field(
         default=pins.LWS.version, description="LWS Helm chart version (>= the lws-version requirement)."
     )
-    enable_disaggregated_set: bool = Field(
-        default=False,
-        description="Install the DisaggregatedSet webhook (newest llm-d P/D guides, LWS >= 0.11).",
+    enable_disaggregated_set: bool | None = Field(
+        default=None,
+        description=(
+            "Install the DisaggregatedSet webhook and RBAC (llm-d's wide-EP and P/D guides); default: on where "
+            "the chart version has the value."
+        ),
     )
 
     @field_validator("version")
@@ -67,13 +138,21 @@ class LwsConfig(LlmdModel):
     def _at_least_minimum(cls, value: str) -> str:
         return check_lws_version(value)
 
+    @model_validator(mode="after")
+    def _option_in_version(self) -> LwsConfig:
+        check_disaggregated_set("LwsConfig", self.version, self.enable_disaggregated_set)
+        return self
 
-class GatewayApiCrdsConfig(LlmdModel):
+    def disaggregated_set(self) -> bool:
+        """``enableDisaggregatedSet`` as installed (the default resolved against the version)."""
+        return resolve_disaggregated_set(self.version, self.enable_disaggregated_set)
+
+
+class GatewayApiCrdsSettings(LlmdModel):
     """Gateway API (standard channel) and Gateway API Inference Extension CRDs."""
 
-    enabled: bool = True
-    gateway_api_version: str = Field(default=pins.GATEWAY_API.version, description="Gateway API release tag.")
-    gaie_version: str = Field(default=pins.GAIE.version, description="GAIE release tag.")
+    gateway_api_version: VersionText = Field(default=pins.GATEWAY_API.version, description="Gateway API release tag.")
+    gaie_version: VersionText = Field(default=pins.GAIE.version, description="GAIE release tag.")
     install_gateway_api: bool = Field(default=True, description="Install the Gateway API standard CRDs.")
     install_inference_extension: bool = Field(default=True, description="Install the GAIE v1 CRDs.")
 
@@ -82,6 +161,28 @@ class GatewayApiCrdsConfig(LlmdModel):
     def _tag(cls, value: str) -> str:
         _parsed(value)
         return value if value.startswith("v") else f"v{value}"
+
+    @model_validator(mode="after")
+    def _version_of_an_installed_bundle(self) -> GatewayApiCrdsSettings:
+        problems = Problems(type(self).__name__)
+        for version, install in (("gateway_api_version", "install_gateway_api"),
+                                 ("gaie_version", "install_inference_extension")):
+            if version not in self.model_fields_set or getattr(self, install):
+                continue
+            if getattr(self, version) != getattr(_defaults(type(self)), version):
+                problems.add(
+                    [alias_of(type(self), version)],
+                    f"has no effect: {alias_of(type(self), install)} is false, so that bundle is not installed; "
+                    "remove the key",
+                )
+        problems.raise_if_any()
+        return self
+
+
+class GatewayApiCrdsConfig(GatewayApiCrdsSettings, _Switchable):
+    """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
+
+    enabled: bool = True
 
 
 class GpuOperatorSettings(LlmdModel):
@@ -119,7 +220,7 @@ class GpuOperatorSettings(LlmdModel):
         return self
 
 
-class GpuOperatorConfig(GpuOperatorSettings):
+class GpuOperatorConfig(GpuOperatorSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
@@ -148,17 +249,17 @@ class NetworkOperatorSettings(LlmdModel):
     networks: list[NadConfig] = Field(default_factory=list)
 
 
-class NetworkOperatorConfig(NetworkOperatorSettings):
+class NetworkOperatorConfig(NetworkOperatorSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
 
 
-class DraDriverConfig(LlmdModel):
+class DraDriverConfig(_Switchable):
     """NVIDIA DRA driver for GPUs (GKE DRANET path) and the COS driver installer it relies on."""
 
     enabled: bool = False
-    version: str = Field(default=pins.DRA_DRIVER_GPU.version, description="DRA driver chart version.")
+    version: VersionText = Field(default=pins.DRA_DRIVER_GPU.version, description="DRA driver chart version.")
     cos_driver_installer: bool = Field(default=True, description="Apply the COS preloaded driver DaemonSet.")
 
     @field_validator("version")
@@ -179,7 +280,7 @@ class AmdGpuOperatorSettings(LlmdModel):
     device_config: bool = Field(default=True, description="Create the DeviceConfig.")
 
 
-class AmdGpuOperatorConfig(AmdGpuOperatorSettings):
+class AmdGpuOperatorConfig(AmdGpuOperatorSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
@@ -197,10 +298,107 @@ class NfdSettings(LlmdModel):
         return _parsed(value).removeprefix("v")
 
 
-class NfdConfig(NfdSettings):
+class NfdConfig(NfdSettings, _Switchable):
     """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
 
     enabled: bool = False
+
+
+KUEUE_MIN_VERSION = "0.19.0"
+"""The first Kueue where ``resources.quotaCheckStrategy: IgnoreUndeclared`` works without a feature gate
+(the field came in 0.18 behind the alpha gate QuotaCheckStrategy, beta and on from 0.19:
+kubernetes-sigs/kueue pkg/features/kube_features.go @v0.19.2). The add-on sets it so that a group's
+CPU, memory and RDMA requests are not held against the accelerator-only ClusterQueue. These versions
+also serve the ``kueue.x-k8s.io/v1beta2`` API (from 0.15), schedule topology-aware by default (beta
+from 0.14) and count DRA devices (KueueDRAIntegration, beta from 0.18)."""
+
+LOCAL_QUEUE_NAME = "default"
+"""The LocalQueue llm-d's topology-aware overlays label their LeaderWorkerSets with
+(``kueue.x-k8s.io/queue-name: default``: llm-d/llm-d
+guides/wide-ep-lws/modelserver/gpu/vllm-deepseek-r1-0528/topology-aware/gke/kustomization.yaml)."""
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+
+def check_kueue_version(value: str) -> str:
+    """A Kueue chart version at or above :data:`KUEUE_MIN_VERSION`, without a ``v`` prefix."""
+    try:
+        version = parse_version(value)
+    except VersionError as exc:
+        raise ValueError(str(exc)) from None
+    if version < parse_version(KUEUE_MIN_VERSION):
+        raise ValueError(
+            f"Kueue {value} is older than {KUEUE_MIN_VERSION}, the first release that can ignore resources the "
+            "ClusterQueue does not cover without a feature gate (resources.quotaCheckStrategy: IgnoreUndeclared)"
+        )
+    return value.removeprefix("v")
+
+
+def check_dns_label(value: str, what: str) -> str:
+    """A Kubernetes DNS-1123 label (namespace names)."""
+    if len(value) > 63 or not _DNS_LABEL.match(value):
+        raise ValueError(f"'{value}' is not a {what} (lowercase letters, digits and '-', at most 63 characters)")
+    return value
+
+
+def check_dns_subdomain(value: str, what: str) -> str:
+    """A Kubernetes DNS-1123 subdomain (names of most objects)."""
+    if len(value) > 253 or not _DNS_SUBDOMAIN.match(value):
+        raise ValueError(
+            f"'{value}' is not a {what} (lowercase letters, digits, '-' and '.', at most 253 characters)"
+        )
+    return value
+
+
+class KueueSettings(LlmdModel):
+    """Kueue with topology-aware scheduling (TAS) for multi-host pools: Helm chart, or the Red Hat build
+    of Kueue through OLM where the platform delivers operators that way."""
+
+    version: str = Field(
+        default=pins.KUEUE.version, description=f"Kueue Helm chart version (>= {KUEUE_MIN_VERSION})."
+    )
+    olm_channel: str = Field(
+        default=pins.KUEUE_OLM.version, description="OLM channel of the Red Hat build of Kueue (OpenShift)."
+    )
+    local_queue_name: str = Field(
+        default=LOCAL_QUEUE_NAME,
+        description="LocalQueue name LeaderWorkerSets name in kueue.x-k8s.io/queue-name (llm-d's overlays: default).",
+    )
+    local_queue_namespaces: list[str] = Field(
+        default_factory=lambda: ["default"],
+        min_length=1,
+        description="Namespaces (existing ones) that get the LocalQueue: those you deploy llm-d into.",
+    )
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        return check_kueue_version(value)
+
+    @field_validator("local_queue_name")
+    @classmethod
+    def _queue_name(cls, value: str) -> str:
+        return check_dns_subdomain(value, "LocalQueue name")
+
+    @field_validator("local_queue_namespaces")
+    @classmethod
+    def _namespaces(cls, value: list[str]) -> list[str]:
+        for ns in value:
+            check_dns_label(ns, "namespace name")
+        duplicates = sorted({ns for ns in value if value.count(ns) > 1})
+        if duplicates:
+            raise ValueError(f"namespaces listed twice: {', '.join(duplicates)}")
+        return value
+
+
+class KueueConfig(KueueSettings):
+    """``llmd-infra:addons`` section of the add-on (its settings plus ``enabled``)."""
+
+    enabled: bool | None = Field(
+        default=None,
+        description="Install Kueue and its TAS objects (default: when the cluster has multi-host pools).",
+    )
 
 
 class AddonsConfig(LlmdModel):
@@ -213,6 +411,7 @@ class AddonsConfig(LlmdModel):
     dra_driver: DraDriverConfig = DraDriverConfig()
     amd_gpu_operator: AmdGpuOperatorConfig = AmdGpuOperatorConfig()
     nfd: NfdConfig = NfdConfig()
+    kueue: KueueConfig = KueueConfig()
 
 
 SECTIONS: tuple[str, ...] = tuple(f.alias or n for n, f in AddonsConfig.model_fields.items())

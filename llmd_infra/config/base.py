@@ -8,13 +8,16 @@ allowed values or keys.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import types
 import typing
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from llmd_infra.errors import ConfigError, Problem
 
@@ -33,6 +36,11 @@ class LlmdModel(BaseModel):
     )
 
 
+def alias_of(model: type[BaseModel], field: str) -> str:
+    """The config key (camelCase alias) of a field."""
+    return model.model_fields[field].alias or field
+
+
 class ClusterConfigBase(LlmdModel):
     """Base of every room's ``ClusterConfig`` (``llmd-infra:cluster``): what the core reads of it."""
 
@@ -44,6 +52,30 @@ class ClusterConfigBase(LlmdModel):
         # the type checker only, so that each room keeps its own field definition and docs.
         provider: str
         name: str
+
+
+class Problems:
+    """Collects (loc, message) pairs and raises them as one pydantic ValidationError.
+
+    A model validator that finds several problems (cross-field rules) reports them all at once, each
+    at its own key path, instead of stopping at the first."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.errors: list[InitErrorDetails] = []
+
+    def add(self, loc: Sequence[str | int], message: str, value: Any = None) -> None:
+        self.errors.append(
+            InitErrorDetails(
+                type=PydanticCustomError("value_error", "{message}", {"message": message}),
+                loc=tuple(loc),
+                input=value,
+            )
+        )
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError.from_exception_data(self.title, self.errors)
 
 
 class Autoscaling(LlmdModel):
@@ -59,6 +91,37 @@ class Autoscaling(LlmdModel):
         return self
 
 
+def _not_a_number(value: Any) -> Any:
+    """Refuse a YAML number where a version is expected: YAML reads an unquoted ``1.30`` as ``1.3``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "version_is_a_number",
+            "{value} is a number, not a version: YAML reads an unquoted 1.30 as 1.3; write the version in "
+            'quotes as you mean it (e.g. "1.30")',
+            {"value": value},
+        )
+    return value
+
+
+VersionText = Annotated[str, BeforeValidator(_not_a_number)]
+"""A version string in a config file; an unquoted number is refused with a hint to quote it."""
+
+
+def admin_network(value: str, *, strict: bool = True, what: str = "a CIDR block") -> str:
+    """An address range allowed to reach a control plane: a valid CIDR (``strict``: no host bits set)
+    that is not the whole internet (``0.0.0.0/0``, ``::/0``) — an authorized-network list that opens
+    the API server to everyone protects nothing."""
+    try:
+        net = ipaddress.ip_network(value, strict=strict)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not {what} ({exc})") from None
+    if net.prefixlen == 0:
+        raise ValueError(
+            f"'{value}' opens the control plane to the whole internet; list the CIDRs that run kubectl/pulumi instead"
+        )
+    return value
+
+
 def one_of(value: str, allowed: Sequence[str], what: str) -> str:
     """Validate ``value`` against ``allowed`` with the message format used everywhere."""
     if value not in allowed:
@@ -67,6 +130,8 @@ def one_of(value: str, allowed: Sequence[str], what: str) -> str:
 
 
 _PREFIXES = ("Value error, ", "Assertion failed, ")
+REQUIRED_MISSING = "required key is missing"
+"""The message of a missing required key (the engine recognises it to name a missing stack file)."""
 
 
 def _format_loc(prefix: str, loc: Sequence[int | str]) -> str:
@@ -119,6 +184,39 @@ def _model_at(model: type[BaseModel], loc: Sequence[int | str]) -> type[BaseMode
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
+def _allowed_keys(model: type[BaseModel], snake: bool = False) -> list[str]:
+    return [n if snake else (f.alias or n) for n, f in model.model_fields.items()]
+
+
+def _field_names(model: type[BaseModel]) -> dict[str, str]:
+    """camelCase key → snake_case field name, for ``model`` and every model inside it."""
+    names: dict[str, str] = {}
+    seen: set[type[BaseModel]] = set()
+    todo: list[type[BaseModel]] = [model]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for name, info in current.model_fields.items():
+            if info.alias and info.alias != name:
+                names[info.alias] = name
+            nested = _model_at(current, [name])
+            if nested is not None:
+                todo.append(nested)
+    return names
+
+
+def _to_snake(text: str, names: dict[str, str]) -> str:
+    """Every camelCase key named in ``text`` as the snake_case field name."""
+    if not names:
+        return text
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    # "the chart's enableDisaggregatedSet value" names a Helm chart value, spelled as the chart spells it.
+    pattern = re.compile(rf"(?<![\w-])(?<!chart's )({alternatives})(?![\w-])")
+    return pattern.sub(lambda m: names[m.group(1)], text)
+
+
 def _tagged_members(model: type[BaseModel], part: str) -> tuple[str, dict[str, type[BaseModel]]] | None:
     """``(discriminator, {tag: member})`` when field ``part`` of ``model`` is a discriminated union."""
     field = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
@@ -156,19 +254,24 @@ def _walk(model: type[BaseModel], loc: Sequence[int | str]) -> tuple[list[int | 
     return out, current
 
 
-def _allowed_keys(model: type[BaseModel]) -> list[str]:
-    return [f.alias or n for n, f in model.model_fields.items()]
 
 
 def problems_from_validation_error(
-    error: ValidationError, model: type[BaseModel], prefix: str
+    error: ValidationError, model: type[BaseModel], prefix: str, snake: bool = False
 ) -> list[Problem]:
-    """One :class:`Problem` per pydantic error, with the config key path and allowed values/keys."""
+    """One :class:`Problem` per pydantic error, with the key path and allowed values/keys.
+
+    ``snake``: name keys as a program author writes component args (``machine_type``), not as the
+    stack file does (``machineType``) — in paths, allowed-key lists and messages alike.
+    """
+    names = _field_names(model) if snake else {}
     problems: list[Problem] = []
     for err in error.errors(include_url=False):
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         tagged_loc = loc
         loc, _ = _walk(model, loc)
+        if snake:
+            loc = [names.get(p, p) if isinstance(p, str) else p for p in loc]
         kind = err["type"]
         message = err["msg"]
         for p in _PREFIXES:
@@ -178,27 +281,45 @@ def problems_from_validation_error(
             ctx = err.get("ctx", {})
             loc = [*loc, ctx.get("discriminator", "").strip("'")]
             if kind == "union_tag_not_found":
-                message = "required key is missing"
+                message = REQUIRED_MISSING
             else:
                 message = f"'{ctx.get('tag')}' is not allowed; allowed: {ctx.get('expected_tags', '')}"
         elif kind == "extra_forbidden":
             parent = _walk(model, tagged_loc[:-1])[1]
-            allowed = ", ".join(_allowed_keys(parent)) if parent else ""
+            allowed = ", ".join(_allowed_keys(parent, snake)) if parent else ""
             message = f"unknown key '{loc[-1]}'" + (f"; allowed keys: {allowed}" if allowed else "")
         elif kind == "missing":
-            message = "required key is missing"
+            message = REQUIRED_MISSING
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             message = f"'{err['input']}' is not allowed; allowed: {expected.replace(' or ', ', ')}"
         elif kind in ("greater_than_equal", "greater_than", "less_than_equal") or kind.endswith("_parsing"):
             message = f"{message} (got {err['input']!r})"
+        elif snake:
+            message = _to_snake(message, names)
         problems.append(Problem(path=_format_loc(prefix, loc), message=message))
     return problems
 
 
-def validate_model(model: type[M], data: Any, prefix: str, source: str | None = None) -> M:
-    """``model.model_validate(data)`` raising :class:`ConfigError` with rendered problems."""
+def validate_model(
+    model: type[M], data: Any, prefix: str, source: str | None = None, context: dict[str, Any] | None = None
+) -> M:
+    """``model.model_validate(data)`` raising :class:`ConfigError` with rendered problems.
+
+    ``context`` reaches every validator (``ValidationInfo.context``); the stack settings pass the whole
+    config map as ``{"config": {...}}`` so that a room can check keys outside its namespace (e.g. the
+    cloud project) in the same pass.
+    """
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation_error(exc, model, prefix), source) from None
+
+
+def validate_args(model: type[M], data: Any, prefix: str) -> M:
+    """:func:`validate_model` for component args: problems name keys in snake_case, as the program
+    author wrote them (``GkeCluster x:accelerator_pools[0].machine_type``)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(problems_from_validation_error(exc, model, prefix), source) from None
+        raise ConfigError(problems_from_validation_error(exc, model, prefix, snake=True)) from None

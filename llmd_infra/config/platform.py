@@ -36,6 +36,10 @@ class PlatformProfile:
     manages_gateway_crds: Callable[[str], bool] = _never
     """``cluster_version -> bool``: whether that version of the platform installs the Gateway API and
     GAIE CRDs itself (then the add-on creates nothing)."""
+    topology_labels: tuple[str, ...] = ()
+    """Node labels the platform itself puts on its nodes that describe where a node sits in the
+    network (block, sub-block, host, node pool...): what a Kueue ``Topology`` level may name besides
+    the labels a pool sets and ``kubernetes.io/hostname``, which every node carries."""
 
 
 GENERIC = PlatformProfile()

@@ -16,7 +16,7 @@ from pydantic import Field
 from llmd_infra import registry
 from llmd_infra.config.addons import AddonsConfig, AddonSupport
 from llmd_infra.config.base import ClusterConfigBase, LlmdModel, validate_model
-from llmd_infra.errors import ConfigError, Problem
+from llmd_infra.errors import ConfigError
 
 NAMESPACE = "llmd-infra"
 
@@ -60,7 +60,6 @@ class StackSettings(LlmdModel):
 def settings_from_values(values: Mapping[str, str], source: str | None = None) -> StackSettings:
     """Validate the ``llmd-infra:*`` entries of a CLI-shaped config map (values are strings)."""
     data: dict[str, Any] = {}
-    problems: list[Problem] = []
     for key, raw in values.items():
         namespace, _, name = key.partition(":")
         if namespace != NAMESPACE:
@@ -69,11 +68,9 @@ def settings_from_values(values: Mapping[str, str], source: str | None = None) -
             data[name] = json.loads(raw)
         except ValueError:
             data[name] = raw
-    if "cluster" not in data:
-        problems.append(Problem(f"{NAMESPACE}:cluster", "required key is missing"))
-    if problems:
-        raise ConfigError(problems, source)
-    settings = validate_model(StackSettings, data, f"{NAMESPACE}:", source)
+    # One validation for everything: a typo such as ``llmd-infra:clustr`` is named as an unknown key
+    # next to the missing ``llmd-infra:cluster``, never hidden behind it.
+    settings = validate_model(StackSettings, data, f"{NAMESPACE}:", source, context={"config": dict(values)})
     refused = addon_support(settings.cluster.provider).refused(settings.addons, settings.cluster.provider)
     if refused:
         raise ConfigError(refused, source)

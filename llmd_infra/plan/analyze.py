@@ -52,7 +52,6 @@ from llmd_infra.plan.values import to_engine
 from llmd_infra.policy import config as pack_config
 from llmd_infra.policy.common import PolicySpec, Resource, ResourceCheck, StackCheck, StackResource
 from llmd_infra.policy.pack import ALL_POLICIES, PACK_NAME, PACK_POLICIES, SERVED_PACK_VERSION
-from llmd_infra.policy.resources import pool_types
 from llmd_infra.report.model import Analysis, Note, Violation
 
 __all__ = [
@@ -66,8 +65,16 @@ __all__ = [
     "violations_from",
 ]
 
-_HOST_POLICIES = ("host-network-bandwidth", "host-cpu-cores", "host-memory", "host-pcie-generation")
-_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+_NOTE_POLICIES = (
+    "accelerator-supported",
+    "host-network-bandwidth",
+    "host-cpu-cores",
+    "host-memory",
+    "host-pcie-generation",
+    "lws-version",
+)
+"""Resource policies whose checks also return notes (facts the catalog does not know, an unknown
+accelerator, an LWS install whose version is not stated): a pack can only report violations."""
 
 
 # --- configuration --------------------------------------------------------------------------------
@@ -94,8 +101,15 @@ def load_policy_config(path: str | Path) -> dict[str, Any]:
         raise ConfigError(
             [Problem(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")], str(file)
         ) from exc
-    given = pack_config.parse_config(data, str(file))
-    pack_config.reconcile(ALL_POLICIES, given, source=str(file))
+    # Every problem at once: bad enforcement levels and properties their policy's schema rejects.
+    problems: list[Problem] = []
+    given = pack_config.parse_config(data, str(file), collect=problems)
+    try:
+        pack_config.reconcile(ALL_POLICIES, given, source=str(file))
+    except ConfigError as exc:
+        problems += exc.problems
+    if problems:
+        raise ConfigError(problems, str(file))
     return dict(data)
 
 
@@ -204,7 +218,6 @@ def _analyze(plan: Plan, policy_config: Mapping[str, Any] | None, through_servic
 
     servicers = Servicers(verdicts.configure)
     providers = {r.urn: r for r in plan.resources if r.is_provider}
-    hosts = pool_types()
     for resource in plan.resources:
         specs = specs_for_type(resource.type)
         if not specs:
@@ -215,8 +228,7 @@ def _analyze(plan: Plan, policy_config: Mapping[str, Any] | None, through_servic
             analysis.notes += notes
         else:
             analysis.violations += _judge_resource(resource, specs, verdicts)
-        if resource.type in hosts:
-            analysis.notes += _host_notes(resource, levels, reconciled)
+        analysis.notes += _resource_notes(resource, specs, levels, reconciled)
 
     analysis.violations += judge_stack(servicers, plan) if through_servicer else _judge_stack(plan, verdicts)
     analysis.violations += _harness_violations(plan, levels, reconciled)
@@ -295,23 +307,26 @@ def _judge_stack(plan: Plan, verdicts: _Verdicts) -> list[Violation]:
     return out
 
 
-def _host_notes(
-    resource: PlannedResource, levels: Mapping[str, str], reconciled: Mapping[str, pack_config.PolicyConfig]
+def _resource_notes(
+    resource: PlannedResource,
+    specs: Sequence[PolicySpec],
+    levels: Mapping[str, str],
+    reconciled: Mapping[str, pack_config.PolicyConfig],
 ) -> list[Note]:
-    """Notes of the host-* policies (facts the catalog does not know) — packs cannot emit notes."""
+    """Notes of the resource policies that have some (:data:`_NOTE_POLICIES`) — packs cannot emit notes."""
+    noting = [s for s in specs if s.name in _NOTE_POLICIES and levels.get(s.name) != "disabled"]
+    if not noting:
+        return []
     notes: list[Note] = []
     props = PropsProxy(to_engine(resource.inputs))
     view = Resource(resource.type, resource.name, resource.urn, props, resource.protect)
-    for name in _HOST_POLICIES:
-        if levels.get(name) == "disabled":
-            continue
-        spec = _SPECS[name]
+    for spec in noting:
         check: ResourceCheck = spec.check  # type: ignore[assignment]
         try:
-            findings = check(view, reconciled[name].properties)
+            findings = check(view, reconciled[spec.name].properties)
         except UnknownValueError:
             continue
-        notes += [Note(name, resource.urn, f.message) for f in findings if f.note]
+        notes += [Note(spec.name, resource.urn, f.message) for f in findings if f.note]
     return notes
 
 
@@ -342,6 +357,3 @@ def _harness_violations(
                 )
             )
     return out
-
-
-_SPECS: dict[str, PolicySpec] = {s.name: s for s in ALL_POLICIES}

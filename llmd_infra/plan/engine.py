@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from google.protobuf import empty_pb2, json_format
 from pulumi.runtime import mocks as pulumi_mocks
@@ -35,12 +37,13 @@ from pulumi.runtime.settings import configure
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from llmd_infra.errors import LlmdInfraError, ProgramError, ProjectError
+from llmd_infra.config.base import REQUIRED_MISSING
+from llmd_infra.errors import ConfigError, LlmdInfraError, ProgramError, ProjectError
 from llmd_infra.plan.collector import collector_paused
 from llmd_infra.plan.fakes import additional_secret_outputs, fake_invoke, fake_outputs
 from llmd_infra.plan.graph import STACK_TYPE, Invoke, Plan, PlannedResource
 from llmd_infra.plan.lean import lean_active, requested_mode
-from llmd_infra.plan.project import Project, StackConfig, load_project, load_stack_config
+from llmd_infra.plan.project import Project, StackConfig, display_path, load_project, load_stack_config
 from llmd_infra.plan.values import Secret, from_struct
 
 _RUN_LOCK = threading.Lock()
@@ -138,6 +141,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             remote=bool(request.remote),
             version=request.version,
             custom_timeouts=timeouts,
+            source_frames=_source_frames(request),
         )
         self.records.append(record)
         self._by_urn[urn] = record
@@ -150,6 +154,28 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         elif request.urn in self._by_urn:
             self._by_urn[request.urn].outputs = outputs
         return empty_pb2.Empty()
+
+
+def _source_file(uri: str) -> str | None:
+    """A ``file://`` URI of a source position as a local path."""
+    if not uri.startswith("file://"):
+        return None
+    return url2pathname(urlparse(uri).path)
+
+
+def _source_frames(request: Any) -> list[tuple[str, int]]:
+    """(file, line) pairs of the registration's call stack, the resource constructor's caller first."""
+    frames: list[tuple[str, int]] = []
+    if request.HasField("stackTrace"):
+        for frame in request.stackTrace.frames:
+            path = _source_file(frame.pc.uri) if frame.HasField("pc") else None
+            if path and frame.pc.line > 0:
+                frames.append((path, int(frame.pc.line)))
+    if not frames and request.HasField("sourcePosition"):
+        path = _source_file(request.sourcePosition.uri)
+        if path and request.sourcePosition.line > 0:
+            frames.append((path, int(request.sourcePosition.line)))
+    return frames
 
 
 class _LogCollector(logging.Handler):
@@ -217,7 +243,7 @@ def run_program(
 
     with _RUN_LOCK, collector_paused():
         return contextvars.Context().run(
-            _run_isolated, project.name, stack, stack_config, body, preview, program.parent, project.root
+            _run_isolated, project.name, stack, stack_config, body, preview, program.parent, project.root, program
         )
 
 
@@ -256,6 +282,7 @@ def _run_isolated(
     preview: bool,
     program_dir: Path,
     root: Path,
+    program_file: Path | None = None,
 ) -> Plan:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -291,6 +318,7 @@ def _run_isolated(
             stack_urn=monitor.stack_urn,
             invokes=mocks.invokes,
             program_dir=str(program_dir),
+            program_file=str(program_file) if program_file else "",
             config_file=str(stack_config.path) if stack_config.path else None,
             logs=collector.records,
         )
@@ -299,10 +327,20 @@ def _run_isolated(
         with lean_active(requested_mode() == "lean"):
             loop.run_until_complete(run_in_stack(program))
     except LlmdInfraError as exc:
-        exc.plan = recorded()
-        raise
+        error: LlmdInfraError = exc
+        if isinstance(exc, ConfigError) and (stack_config.path or stack_config.expected_path):
+            # Name where each bad value came from (the stack file, Pulumi.yaml, --config), not only
+            # the file the program assumed.
+            stack_file = display_path(stack_config.path) if stack_config.path else None
+            error = exc.with_sources(lambda key: stack_config.source_of(key) or stack_file)
+        error = _missing_stack_file(error, exc, stack_config)
+        error.plan = recorded()
+        if error is exc:
+            raise
+        raise error from None
     except Exception as exc:
-        error = ProgramError(_describe(exc), traceback.format_exc())
+        error = ProgramError(_describe(exc), traceback.format_exc(), _where(exc, program_dir))
+        error = _missing_stack_file(error, exc, stack_config)
         error.plan = recorded()
         raise error from exc
     finally:
@@ -331,12 +369,58 @@ def _hierarchical_order(records: list[PlannedResource]) -> list[PlannedResource]
     return sorted(records, key=key)
 
 
-def _describe(exc: BaseException) -> str:
+def _cause(exc: BaseException) -> BaseException:
+    """The user's own error (Pulumi wraps program errors raised inside outputs)."""
     cause = exc
-    # Pulumi wraps program errors raised inside outputs; show the user's own error.
     while cause.__cause__ is not None and not str(cause):
         cause = cause.__cause__
+    return cause
+
+
+def _describe(exc: BaseException) -> str:
+    cause = _cause(exc)
     return f"the program raised {type(cause).__name__}: {cause}"
+
+
+def _where(exc: BaseException, program_dir: Path) -> str:
+    """``file:line`` of the raise: the innermost frame in the program's folder (the line the user wrote),
+    plus the raising line when that is elsewhere (a library the program called)."""
+    frames = traceback.extract_tb(_cause(exc).__traceback__)
+    if not frames:
+        return ""
+    folder = program_dir.resolve()
+    own = [f for f in frames if f.filename and Path(f.filename).resolve().is_relative_to(folder)]
+    raised = frames[-1]
+    if not own:
+        return f"{display_path(Path(raised.filename))}:{raised.lineno}"
+    mine = own[-1]
+    where = f"{display_path(Path(mine.filename))}:{mine.lineno}"
+    if mine is not raised:
+        where += f" (raised in {display_path(Path(raised.filename))}:{raised.lineno})"
+    return where
+
+
+def _is_missing_config(exc: BaseException) -> bool:
+    from pulumi.config import ConfigMissingError
+
+    if isinstance(_cause(exc), ConfigMissingError):
+        return True
+    return isinstance(exc, ConfigError) and any(p.message == REQUIRED_MISSING for p in exc.problems)
+
+
+def _missing_stack_file(error: LlmdInfraError, exc: BaseException, stack_config: StackConfig) -> LlmdInfraError:
+    """Name the real culprit when a program lacks configuration because its stack file does not exist."""
+    expected = stack_config.expected_path
+    if expected is None or not _is_missing_config(exc):
+        return error
+    folder = expected.parent
+    known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+    listing = f"stack files there: {', '.join(known)}" if known else "there are no stack files there"
+    detail = str(error).replace("\n", "\n  ")
+    return ProjectError(
+        f"stack file {display_path(expected)} does not exist ({listing}), and the program needs configuration:\n"
+        f"  {detail}"
+    )
 
 
 def _drain(loop: asyncio.AbstractEventLoop) -> None:

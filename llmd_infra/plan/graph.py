@@ -40,6 +40,10 @@ class PlannedResource:
     remote: bool = False
     version: str = ""
     custom_timeouts: dict[str, str] = field(default_factory=dict)
+    source_frames: list[tuple[str, int]] = field(default_factory=list)
+    """Where the program registered the resource: (file, line) of each frame of the call stack the
+    SDK sends with the registration (``RegisterResourceRequest.stackTrace``, else its
+    ``sourcePosition``), the constructor's caller first. Empty when the SDK sent none."""
 
     @property
     def is_provider(self) -> bool:
@@ -93,6 +97,8 @@ class Plan:
     stack_urn: str = ""
     invokes: list[Invoke] = field(default_factory=list)
     program_dir: str = ""
+    program_file: str = ""
+    """The program's entry file (``__main__.py`` or ``main:``); '' for callables."""
     config_file: str | None = None
     logs: list[tuple[str, str]] = field(default_factory=list)
     """(severity, message) pairs the program logged through ``pulumi.log``."""
@@ -141,7 +147,18 @@ class Plan:
             parent = by_urn[parent].parent
         return out
 
+    def counted(self) -> list[PlannedResource]:
+        """The resources every report counts: custom resources and components.
+
+        Not counted: the stack itself (it is not in :attr:`resources`) and explicit providers, which
+        configure how resources are created rather than being infrastructure themselves. JSON
+        ``summary.resources``, the text summary ("+ N to create") and the Markdown comment all state
+        ``len(plan.counted())``; ``summary.providers`` says how many providers were left out.
+        """
+        return [r for r in self.resources if not r.is_provider]
+
     def summary(self) -> dict[str, Any]:
+        """Counts for reports; ``resources`` is ``custom + components`` (see :meth:`counted`)."""
         custom = sum(1 for r in self.resources if r.custom and not r.is_provider)
         components = sum(1 for r in self.resources if not r.custom)
         providers = sum(1 for r in self.resources if r.is_provider)
@@ -149,7 +166,7 @@ class Plan:
         for r in self.resources:
             by_type[r.type] = by_type.get(r.type, 0) + 1
         return {
-            "resources": len(self.resources),
+            "resources": len(self.counted()),
             "custom": custom,
             "components": components,
             "providers": providers,

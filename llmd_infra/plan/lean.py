@@ -119,8 +119,6 @@ class LeanSdk:
         if any(key.startswith(path + ".") for key in classes) and path not in classes:
             module = self._modules[path] = LeanModule(self, path)
             return module
-        if active and path.rpartition(".")[2][:1].isupper():
-            return _materializing(self._root, path)
         return _real(self._root, path)
 
 
@@ -135,23 +133,6 @@ class LeanModule:
         if name.startswith("__"):
             raise AttributeError(name)
         return self._sdk.resolve(f"{self._path}.{name}")
-
-
-@cache
-def _materializing(root: str, path: str) -> Any:
-    """A class lean registration does not cover, under the offline engine: the SDK's class, except
-    that a resource built from it gets the SDK's own argument objects for any stand-in ones."""
-    real = _real(root, path)
-    if not (isinstance(real, type) and issubclass(real, pulumi.Resource)):
-        return real
-
-    def build(*args: Any, **kwargs: Any) -> Any:
-        return real(*materialize(list(args)), **materialize(dict(kwargs)))
-
-    build.__name__ = build.__qualname__ = real.__name__
-    build.__doc__ = real.__doc__
-    build.__wrapped__ = real  # type: ignore[attr-defined]
-    return build
 
 
 def _real(root: str, path: str) -> Any:
@@ -195,11 +176,19 @@ def _stand_in(sdk: LeanSdk, path: str) -> Any:
 
 
 class LeanArgs:
-    """The keywords of one ``XxxArgs(...)`` call, named as the SDK's input class names them."""
+    """The keywords of one ``XxxArgs(...)`` call, as a Pulumi input type with the SDK class' names.
 
+    A stand-in class has one property per keyword of the SDK's class (engine names attached as the
+    SDK's ``@pulumi.getter(name=...)`` attaches them), so the SDK's own serializer reads it exactly
+    as it reads the SDK's instance when it lands in a class the SDK builds (``CustomResource``).
+    """
+
+    _pulumi_input_type = True
     _lean_path: ClassVar[str]
     _lean_names: ClassVar[Mapping[str, str]]
     _lean_real: ClassVar[Any]
+    _lean_required: ClassVar[tuple[str, ...]] = ()
+    _lean_when_given: ClassVar[Mapping[str, Any]] = {}
     __slots__ = ("_values",)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -217,20 +206,7 @@ class LeanArgs:
         for key, constant in self._lean_when_given.items():
             if key in values:
                 values[key] = constant
-        object.__setattr__(self, "_values", values)
-
-    _lean_required: ClassVar[tuple[str, ...]] = ()
-    _lean_when_given: ClassVar[Mapping[str, Any]] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self._lean_names:
-            return self._values.get(name)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name not in self._lean_names:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-        self._values[name] = value
+        self._values = values
 
     def wire(self) -> dict[str, Any]:
         """The engine's view: camelCase names, ``None`` dropped (``input_type_to_dict``)."""
@@ -243,20 +219,33 @@ class LeanArgs:
         return cls(**{k: materialize(v) for k, v in self._values.items()})
 
 
+def _property(python_name: str, engine_name: str) -> property:
+    def fget(self: LeanArgs) -> Any:
+        return self._values.get(python_name)
+
+    def fset(self: LeanArgs, value: Any) -> None:
+        self._values[python_name] = value
+
+    fget._pulumi_name = engine_name  # type: ignore[attr-defined]
+    return property(fget, fset)
+
+
 def _args_class(sdk: LeanSdk, path: str, name: str, entry: Mapping[str, Any]) -> type[LeanArgs]:
-    return type(
-        name,
-        (LeanArgs,),
+    names: dict[str, str] = dict(entry["names"])
+    members: dict[str, Any] = {py: _property(py, wire) for py, wire in names.items()}
+    members.update(
         {
             "__slots__": (),
             "__module__": f"{sdk.root}.{path.rpartition('.')[0]}",
+            "__qualname__": name,
             "_lean_path": path,
-            "_lean_names": dict(entry["names"]),
+            "_lean_names": names,
             "_lean_required": tuple(entry.get("required", ())),
             "_lean_when_given": dict(entry.get("whenGiven", {})),
             "_lean_real": staticmethod(lambda: _real(sdk.root, path)),
-        },
+        }
     )
+    return type(name, (LeanArgs,), members)
 
 
 def to_wire(value: Any) -> Any:

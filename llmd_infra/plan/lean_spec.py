@@ -369,6 +369,11 @@ def build_spec(facade: Facade, repo: Path = REPO) -> dict[str, Any]:
                                 irregular[py] = wire
         except Unsupported as reason:
             unsupported[path] = str(reason)
+    # A resource the SDK builds must get the SDK's own Args instance (it tests isinstance).
+    for path in list(unsupported):
+        if f"{path}Args" in classes:
+            del classes[f"{path}Args"]
+            unsupported[f"{path}Args"] = f"the arguments of {path}, which the SDK builds"
     return {
         "sdk": root,
         "pluginVersion": _plugin_version(root),

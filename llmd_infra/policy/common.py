@@ -72,6 +72,9 @@ class StackResource:
     props: Mapping[str, Any]
     protect: bool = False
     parent: str | None = None
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Property name -> URNs of the resources whose outputs it was built from (the engine's
+    ``propertyDependencies``): how a stack check finds, e.g., the cluster a node pool belongs to."""
 
 
 ResourceCheck = Callable[[Resource, Mapping[str, Any]], list[Finding]]
@@ -219,6 +222,18 @@ def any_holds(*alternatives: Callable[[], bool]) -> bool:
     if unknown is not None:
         raise unknown
     return False
+
+
+def known_or_none(read: Callable[[], T]) -> T | None:
+    """``read()``, or ``None`` when it reads a value unknown in preview (for lookups that only help,
+    such as matching a node pool to its cluster by name, where "unknown" just means "no match")."""
+    try:
+        return read()
+    except Exception as exc:
+        error = _unknown_value_error()
+        if error is not None and isinstance(exc, error):
+            return None
+        raise
 
 
 def is_set_or_unknown(read: Callable[[], Any]) -> bool:

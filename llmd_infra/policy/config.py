@@ -48,13 +48,17 @@ def config_schema(spec: PolicySpec) -> dict[str, Any]:
     return schema
 
 
-def parse_config(data: Any, source: str) -> dict[str, PolicyConfig]:
-    """Parse a ``--policy-pack-config`` document (already JSON-decoded)."""
+def parse_config(data: Any, source: str, collect: list[Problem] | None = None) -> dict[str, PolicyConfig]:
+    """Parse a ``--policy-pack-config`` document (already JSON-decoded).
+
+    With ``collect``, problems are appended there instead of raised, and an entry with a bad
+    enforcement level keeps its properties (so their schema problems can be reported too).
+    """
     if data is None:
         return {}
     if not isinstance(data, Mapping):
         raise ConfigError([Problem("(root)", "must be a JSON object of policy names")], source)
-    problems: list[Problem] = []
+    problems: list[Problem] = collect if collect is not None else []
     result: dict[str, PolicyConfig] = {}
     for key, value in data.items():
         level = ""
@@ -75,10 +79,12 @@ def parse_config(data: Any, source: str) -> dict[str, PolicyConfig]:
             problems.append(
                 Problem(key, f'"{level}" is not a valid enforcement level; allowed: {", ".join(ENFORCEMENT_LEVELS)}')
             )
-            continue
+            if collect is None:
+                continue
+            level = ""
         if level or props:
             result[str(key)] = PolicyConfig(level, props)
-    if problems:
+    if problems and collect is None:
         raise ConfigError(problems, source)
     return result
 

@@ -15,7 +15,7 @@ from typing import Any, cast
 import yaml
 
 from llmd_infra import registry
-from llmd_infra.policy import requirements, stack
+from llmd_infra.policy import requirements, stack, topology
 from llmd_infra.policy.common import PolicySpec, Resource, ResourceCheck, StackCheck, StackResource
 from llmd_infra.policy.resources import cluster_types
 
@@ -48,7 +48,7 @@ the servicer's own diagnostics ("can't run policy ... from policy pack 'llmd-inf
 preview") carries it under the CLI too, so the in-process servicer uses it to match them exactly."""
 PACK_DESCRIPTION = "llm-d infrastructure prerequisites plus security and reliability rules for each well-lit provider."
 
-REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = requirements.POLICIES
+REQUIREMENT_POLICIES: tuple[PolicySpec, ...] = requirements.POLICIES + topology.POLICIES
 """llm-d's prerequisites, each policy named by its requirement id (specs beside their checks)."""
 STACK_POLICIES: tuple[PolicySpec, ...] = stack.POLICIES
 """Policies for every provider (protected clusters and LWS installs, secret kubeconfigs)."""
@@ -90,7 +90,13 @@ def _stack_validate(spec: PolicySpec) -> Any:
     def validate(args: Any, report_violation: Any) -> None:
         resources = [
             StackResource(
-                r.resource_type, r.name, r.urn, r.props, bool(r.opts.protect), r.parent.urn if r.parent else None
+                r.resource_type,
+                r.name,
+                r.urn,
+                r.props,
+                bool(r.opts.protect),
+                r.parent.urn if r.parent else None,
+                {key: tuple(dep.urn for dep in deps) for key, deps in r.property_dependencies.items()},
             )
             for r in args.resources
         ]

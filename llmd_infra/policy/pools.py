@@ -59,13 +59,15 @@ class Pool:
 
     @property
     def accelerators(self) -> list[str]:
-        """Accelerator names to judge: written ones, else the machine's built-in accelerator."""
+        """Accelerator names to judge: written ones, else the machine's built-in accelerator (from
+        the catalog row, else from the room's naming rules for machines the catalog does not list)."""
         if self.accelerator_types:
             return list(self.accelerator_types)
         shape = self.shape()
         if shape is not None and shape.accelerator:
             return [shape.accelerator]
-        return []
+        implied = self.implied_accelerator() if shape is None else None
+        return [implied] if implied else []
 
     @property
     def has_accelerator(self) -> bool:
@@ -73,12 +75,16 @@ class Pool:
 
     @property
     def is_tpu(self) -> bool:
-        shape = self.shape()
-        if shape is not None and shape.accelerator and shape.accelerator.upper().startswith("TPU"):
-            return True
-        return any(a.lower().startswith("tpu") for a in self.accelerator_types)
+        return any(a.strip().lower().startswith("tpu") for a in self.accelerators)
 
     # --- what only the provider knows ------------------------------------------------------------
+
+    def implied_accelerator(self) -> str | None:
+        """The accelerator a machine the catalog does not list carries, read from its name by the
+        provider's public naming rules (an AWS ``p3.*`` is a V100 host; a GKE ``ct4p-*`` a TPU v4
+        host), ``None`` for names that imply none. Lets a known older generation get the
+        ``accelerator-supported`` advisory, and an unknown one its note, instead of silence."""
+        return None
 
     def intrinsic_multi_host(self) -> str | None:
         """Why the pool is multi-host by its own shape (e.g. a TPU slice spanning hosts), or ``None``."""
@@ -86,6 +92,13 @@ class Pool:
 
     def placement_problems(self, deferred: Deferred) -> list[str]:
         """Why the pool's nodes may not share one network domain (each part read through ``deferred``)."""
+        return []
+
+    def cluster_placement_problems(self, cluster: StackResource | None, deferred: Deferred) -> list[str]:
+        """What :meth:`placement_problems` leaves to the pool's cluster: why the nodes may not share one
+        network domain once the cluster is known (``cluster``: the cluster resource in the stack, found
+        through the pool's link to it; ``None`` when it is out of sight). Judged by the stack
+        companion of ``multi-host-placement``; the default (nothing depends on the cluster) is ``[]``."""
         return []
 
     def interconnect_problem(self, shape: MachineShape) -> str | None:

@@ -7,13 +7,14 @@ written here.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 from llmd_infra import catalog
-from llmd_infra.catalog.types import SupportStatus
+from llmd_infra.catalog.types import MachineShape, SupportStatus
 from llmd_infra.policy.common import (
     CRD_V1,
     DEPLOYMENT,
@@ -33,7 +34,16 @@ from llmd_infra.policy.common import (
     get,
 )
 from llmd_infra.policy.pools import Pool, pools_of
-from llmd_infra.policy.resources import pool_types, version_fields, version_types
+from llmd_infra.policy.resources import (
+    LwsInstall,
+    cluster_of,
+    lws_gaps,
+    lws_types,
+    pool_types,
+    room_lws_installs,
+    version_fields,
+    version_types,
+)
 from llmd_infra.policy.specs import (
     K8S,
     LWS_MIN,
@@ -103,11 +113,15 @@ KUBERNETES_VERSION_POLICY = requirement_policy(
 
 
 def check_accelerator_supported(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    """Older generations than llm-d tests are an advisory finding; an accelerator the catalog does not
+    know is a note (``info``) saying so. Accelerators are the written ones, else the machine's: its
+    catalog row, else what the room's naming rules read from a machine name the catalog lacks
+    (:meth:`~llmd_infra.policy.pools.Pool.implied_accelerator`) — so no accelerator pool is silent."""
     allow_older = config_bool(config, "allowOlderAccelerators")
-    allow_unknown = config_bool(config, "allowUnknownAccelerators")
     supported = ", ".join(ACCELERATOR_SUPPORTED.values)
     findings: list[Finding] = []
     for pool in pools_of(r.type, r.name, r.props, config):
+        of_machine = "" if pool.accelerator_types else f' of machine "{pool.machine}"'
         for accelerator in pool.accelerators:
             status = catalog.support_status(accelerator)
             family = catalog.accelerator_family(accelerator)
@@ -115,15 +129,16 @@ def check_accelerator_supported(r: Resource, config: Mapping[str, Any]) -> list[
             if status == SupportStatus.BEST_EFFORT and not allow_older:
                 findings.append(
                     Finding(
-                        f"{pool.label}: accelerator {shown} is older than the generations llm-d tests "
+                        f"{pool.label}: accelerator {shown}{of_machine} is older than the generations llm-d tests "
                         f"({supported}, and newer); it may work, but support is best-effort"
                     )
                 )
-            elif status == SupportStatus.UNKNOWN and not allow_unknown:
+            elif status == SupportStatus.UNKNOWN:
                 findings.append(
                     Finding(
-                        f"{pool.label}: accelerator {shown} is not in the accelerator catalog; llm-d tests "
-                        f"{supported}, and newer; support is unknown"
+                        f"{pool.label}: accelerator {shown}{of_machine} is not in the accelerator catalog, so "
+                        f"whether llm-d supports it is unknown (llm-d tests {supported}, and newer)",
+                        note=True,
                     )
                 )
     return findings
@@ -140,11 +155,6 @@ ACCELERATOR_SUPPORTED_POLICY = requirement_policy(
             "type": "boolean",
             "default": False,
             "description": "Accept accelerators older than llm-d's tested ones.",
-        },
-        "allowUnknownAccelerators": {
-            "type": "boolean",
-            "default": False,
-            "description": "Accept accelerators the catalog does not know.",
         },
     },
     severity="low",
@@ -176,6 +186,58 @@ MULTI_HOST_PLACEMENT_POLICY = requirement_policy(
     check_multi_host_placement,
     pool_types(),
     how_to_meet(MULTI_HOST_PLACEMENT, "Confine each multi-host pool to one network domain."),
+    config=MULTI_HOST_POOLS,
+    severity="high",
+)
+
+
+def check_multi_host_placement_cluster(
+    resources: Sequence[StackResource], config: Mapping[str, Any]
+) -> list[Finding]:
+    """The part of ``multi-host-placement`` a standalone pool cannot show alone: where its cluster puts it.
+
+    A resource policy sees one resource; ``AnalyzeStack`` carries every resource with its property
+    dependencies, so the pool's cluster is found through the pool's link to it (:func:`cluster_of`)
+    and the pool is judged with it (a zonal cluster without ``nodeLocations`` keeps its pools in its
+    zone). Only a pool whose cluster is not in the stack stays "cannot tell".
+    """
+    deferred = Deferred()
+    types = pool_types()
+    findings: list[Finding] = []
+    for res in resources:
+        if res.type not in types:
+            continue
+        for pool in pools_of(res.type, res.name, res.props, config, deferred):
+            if not pool.multi_host:
+                continue
+            problems = pool.cluster_placement_problems(cluster_of(res, resources), deferred)
+            if problems:
+                findings.append(
+                    Finding(
+                        f"{pool.label} is meant for multi-host inference ({pool.multi_host_reason}) but is not "
+                        f"confined to one network domain: {'; '.join(problems)}",
+                        urn=res.urn,
+                    )
+                )
+    return deferred.finish(findings)
+
+
+MULTI_HOST_PLACEMENT_CLUSTER_POLICY = requirement_policy(
+    MULTI_HOST_PLACEMENT,
+    check_multi_host_placement_cluster,
+    frozenset({STACK}),
+    how_to_meet(
+        MULTI_HOST_PLACEMENT,
+        "Keep the cluster of a standalone multi-host pool in the same stack, or set the pool's nodeLocations "
+        "to one zone.",
+    ),
+    kind="stack",
+    name="multi-host-placement-cluster",
+    enforcement="mandatory",
+    description=(
+        "Multi-host pools that take their zones from their cluster stay in one network domain, judged with "
+        f"the cluster the pool links to (companion of '{MULTI_HOST_PLACEMENT.id}', which sees one resource)."
+    ),
     config=MULTI_HOST_POOLS,
     severity="high",
 )
@@ -220,9 +282,22 @@ ACCELERATOR_INTERCONNECT_POLICY = requirement_policy(
 # --- host-* -------------------------------------------------------------------------------------
 
 
-def _host_check(record: Requirement, fact: str, attribute: str, unit: str) -> Any:
+Bounds = Callable[[MachineShape], tuple[float, float, str] | None]
+"""``shape -> (lower, upper, why)``: a published figure that bounds an unpublished fact, ``None`` if none."""
+
+
+def _cores_from_vcpus(shape: MachineShape) -> tuple[float, float, str] | None:
+    """A machine's vCPUs bound its physical cores: at most one core per vCPU, and at least half as many
+    cores as vCPUs, since a core runs at most two hardware threads (x86 SMT is 2-way, Arm cores 1-way)."""
+    if shape.vcpus is None:
+        return None
+    return math.ceil(shape.vcpus / 2), shape.vcpus, f"{shape.vcpus} vCPUs"
+
+
+def _host_check(record: Requirement, fact: str, attribute: str, unit: str, bounds: Bounds | None = None) -> Any:
     def check(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
         minimum = config_int(config, "minimum", record.min_int())
+        asks = f'llm-d asks for "{record.seed}" (>= {minimum}{unit})'
         findings: list[Finding] = []
         for pool in pools_of(r.type, r.name, r.props, config):
             if not pool.has_accelerator or pool.machine is None:
@@ -236,17 +311,28 @@ def _host_check(record: Requirement, fact: str, attribute: str, unit: str) -> An
                 )
                 continue
             value = getattr(shape, attribute)
-            if value is None:
+            bound = bounds(shape) if value is None and bounds is not None else None
+            if value is not None:
+                if value < minimum:
+                    findings.append(Finding(f'{pool.label}: "{pool.machine}" has {value:g}{unit} {fact}; {asks}'))
+            elif bound is not None:
+                lower, upper, why = bound
+                if upper < minimum:
+                    findings.append(
+                        Finding(f'{pool.label}: "{pool.machine}" has {why}, so at most {upper:g}{unit} {fact}; {asks}')
+                    )
+                elif lower < minimum:
+                    findings.append(
+                        Finding(
+                            f'{pool.label}: the catalog does not know the {fact} of "{pool.machine}" (its {why} '
+                            f"mean {lower:g} to {upper:g}{unit}); not judged",
+                            note=True,
+                        )
+                    )
+            else:
                 findings.append(
                     Finding(
                         f'{pool.label}: the catalog does not know the {fact} of "{pool.machine}"; not judged', note=True
-                    )
-                )
-            elif value < minimum:
-                findings.append(
-                    Finding(
-                        f'{pool.label}: "{pool.machine}" has {value:g}{unit} {fact}; llm-d asks for '
-                        f'"{record.seed}" (>= {minimum}{unit})'
                     )
                 )
         return findings
@@ -254,7 +340,7 @@ def _host_check(record: Requirement, fact: str, attribute: str, unit: str) -> An
     return check
 
 
-check_host_cpu_cores = _host_check(HOST_CPU_CORES, "physical cores", "physical_cores", "")
+check_host_cpu_cores = _host_check(HOST_CPU_CORES, "physical cores", "physical_cores", "", _cores_from_vcpus)
 check_host_memory = _host_check(HOST_MEMORY, "memory", "memory_gib", " GiB")
 check_host_network_bandwidth = _host_check(HOST_NETWORK_BANDWIDTH, "NIC bandwidth", "max_nic_gbps", " Gbps")
 check_host_pcie_generation = _host_check(HOST_PCIE_GENERATION, "PCIe generation", "pcie_generation", "")
@@ -305,7 +391,8 @@ def is_lws_chart(props: Mapping[str, Any]) -> bool:
 
 
 def lws_versions(resource_type: str, props: Mapping[str, Any]) -> list[tuple[str, str]] | None:
-    """(where, version) of the LWS install a resource makes; ``None`` when it installs no LWS.
+    """(where, version) of the LWS install a Helm chart, manifest set, controller image or CRD makes;
+    ``None`` when it installs no LWS.
 
     An empty list means an LWS install whose version is not stated (a chart without ``version``).
     """
@@ -334,21 +421,35 @@ def lws_versions(resource_type: str, props: Mapping[str, Any]) -> list[tuple[str
     return None
 
 
+def lws_installs(resource_type: str, props: Mapping[str, Any]) -> list[LwsInstall] | None:
+    """Every LWS install a resource makes: the charts, manifests, images and CRD above, and the rooms'
+    own ways (an OpenShift operator subscription); ``None`` when it installs no LWS."""
+    found = lws_versions(resource_type, props)
+    if found is not None:
+        return [LwsInstall(where, version) for where, version in found]
+    return room_lws_installs(resource_type, props)
+
+
 def check_lws_version(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
     minimum, minimum_text = _min_version(config, LWS_VERSION, str(LWS_VERSION.min_version()))
     findings: list[Finding] = []
-    for where, value in lws_versions(r.type, r.props) or []:
-        version = try_parse_version(value)
+    for install in lws_installs(r.type, r.props) or []:
+        if install.version is None:
+            if install.unjudged:
+                findings.append(Finding(f"{install.where}: {install.unjudged}", note=True))
+            continue
+        version = try_parse_version(install.version)
         if version is not None and version < minimum:
             findings.append(
                 Finding(
-                    f'{where} "{value}" installs LeaderWorkerSet {version}; llm-d needs LWS {minimum_text} or newer'
+                    f'{install.where} "{install.version}" installs LeaderWorkerSet {version}; llm-d needs LWS '
+                    f"{minimum_text} or newer"
                 )
             )
     return findings
 
 
-LWS_TYPES = frozenset({*HELM_TYPES, *MANIFEST_TYPES, DEPLOYMENT, CRD_V1})
+LWS_TYPES = frozenset({*HELM_TYPES, *MANIFEST_TYPES, DEPLOYMENT, CRD_V1, *lws_types()})
 
 LWS_VERSION_POLICY = requirement_policy(
     LWS_VERSION,
@@ -378,9 +479,12 @@ def check_lws_installed(resources: Sequence[StackResource], config: Mapping[str,
     multi_host = [(res, pool) for res, pool in stack_pools(resources, config) if pool.multi_host]
     if not multi_host:
         return []
-    if any(res.type in LWS_TYPES and lws_versions(res.type, res.props) is not None for res in resources):
-        return []
     names = ", ".join(f"'{pool.name}'" for _, pool in multi_host)
+    if any(res.type in LWS_TYPES and lws_installs(res.type, res.props) is not None for res in resources):
+        return [
+            Finding(f"the stack has multi-host pools ({names}) but its LeaderWorkerSet install is incomplete: {gap}")
+            for gap in lws_gaps(resources)
+        ]
     return [
         Finding(
             f"the stack has multi-host pools ({names}) but installs no LeaderWorkerSet; llm-d deploys "
@@ -412,7 +516,9 @@ _OLM_SUBSCRIPTION = "kubernetes:operators.coreos.com/v1alpha1:Subscription"
 _DRIVER_OPERATOR_PACKAGES = ("gpu-operator-certified", "amd-gpu-operator", "gpu-operator")
 
 
-def _installs_driver(res: StackResource) -> bool:
+def installs_gpu_driver(res: StackResource) -> bool:
+    """Whether a resource installs a GPU driver path of its own: a GPU Operator or DRA driver (chart, CR or
+    OLM subscription)."""
     if res.type in HELM_TYPES:
         chart = (as_str(get(res.props, "chart")) or "").lower()
         return any(marker in chart for marker in _DRIVER_CHART_MARKERS)
@@ -424,7 +530,7 @@ def _installs_driver(res: StackResource) -> bool:
 
 
 def check_gpu_driver_path(resources: Sequence[StackResource], config: Mapping[str, Any]) -> list[Finding]:
-    if any(_installs_driver(res) for res in resources):
+    if any(installs_gpu_driver(res) for res in resources):
         return []
     findings: list[Finding] = []
     for res, pool in stack_pools(resources, config):
@@ -456,6 +562,7 @@ POLICIES: tuple[PolicySpec, ...] = (
     KUBERNETES_VERSION_POLICY,
     ACCELERATOR_SUPPORTED_POLICY,
     MULTI_HOST_PLACEMENT_POLICY,
+    MULTI_HOST_PLACEMENT_CLUSTER_POLICY,
     ACCELERATOR_INTERCONNECT_POLICY,
     HOST_NETWORK_BANDWIDTH_POLICY,
     HOST_CPU_CORES_POLICY,

@@ -100,6 +100,15 @@ def _pack(analysis: Analysis) -> str:
     return f"{analysis.policy_pack}@v{PACK_VERSION}" if analysis.policy_pack == PACK_NAME else analysis.policy_pack
 
 
+def _planned(plan: Plan) -> str:
+    """The count every report states (:meth:`~llmd_infra.plan.graph.Plan.counted`)."""
+    summary = plan.summary()
+    return (
+        f"{summary['resources']} resources planned ({summary['custom']} custom, {summary['components']} components; "
+        "the stack and providers not counted)"
+    )
+
+
 def render(plan: Plan, analysis: Analysis) -> str:
     names = {r.urn: r for r in plan.resources}
     out = [
@@ -108,9 +117,8 @@ def render(plan: Plan, analysis: Analysis) -> str:
         "",
         _verdict(analysis),
         "",
-        f"Policy pack `{_pack(analysis)}`: {len(analysis.policies)} policies, "
-        f"{sum(1 for r in plan.resources if r.custom and not r.is_provider)} resources planned"
-        + (" (preview: some values unknown)." if plan.preview else "."),
+        f"Policy pack `{_pack(analysis)}`: {len(analysis.policies)} policies, {_planned(plan)}"
+        + ("; preview: some values unknown." if plan.preview else "."),
         "",
     ]
     if analysis.violations:

@@ -1,9 +1,10 @@
 """SARIF 2.1.0 output: one rule per policy, one result per violation (and per note), for code scanning.
 
-Results point at the program file (``<program_dir>/__main__.py``, at the line that names the
-resource when one does) or else at the stack config file, relative to ``%SRCROOT%`` (the working
-directory, i.e. the repository root in CI). Each result also carries the resource URN as a logical
-location and a stable partial fingerprint, so GitHub tracks a finding across runs.
+Results point where a user fixes them (:mod:`llmd_infra.report.locations`): for a ready stack, the
+key of its ``Pulumi.<stack>.yaml``; for any other program, the line that registered the resource.
+Paths are relative to ``%SRCROOT%`` (the working directory, i.e. the repository root in CI). Each
+result also carries the resource URN as a logical location and a stable partial fingerprint, so
+GitHub tracks a finding across runs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from llmd_infra.plan.graph import Plan
 from llmd_infra.policy.pack import PACK_VERSION
+from llmd_infra.report.locations import Locator, SourceLocation
 from llmd_infra.report.model import Analysis, Note, Violation
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -24,51 +26,23 @@ _LEVEL = {"mandatory": "error", "remediate": "error", "advisory": "warning", "di
 _SECURITY_SEVERITY = {"low": "3.0", "medium": "5.5", "high": "8.0", "critical": "9.5"}
 
 
-def _relative(path: str | None) -> str | None:
-    if not path:
-        return None
-    absolute = Path(path).resolve()
+def _artifact(path: Path) -> dict[str, Any]:
+    """An artifactLocation: relative to ``%SRCROOT%`` (the working directory, i.e. the repository root
+    in CI) when the file is below it, else an absolute ``file:`` URI."""
+    absolute = path.resolve()
     try:
-        return absolute.relative_to(Path.cwd().resolve()).as_posix()
+        return {"uri": absolute.relative_to(Path.cwd().resolve()).as_posix(), "uriBaseId": "%SRCROOT%"}
     except ValueError:
-        return absolute.as_posix()
+        return {"uri": absolute.as_uri()}
 
 
-class _Locator:
-    """Finds where a resource is written: its name as a string literal in the program, if anywhere."""
-
-    def __init__(self, plan: Plan) -> None:
-        program = Path(plan.program_dir) / "__main__.py" if plan.program_dir else None
-        self.program_uri = _relative(str(program)) if program and program.is_file() else None
-        self.lines: list[str] = []
-        if program and program.is_file():
-            self.lines = program.read_text(encoding="utf-8", errors="replace").splitlines()
-        self.config_uri = _relative(plan.config_file) if plan.config_file and Path(plan.config_file).is_file() else None
-        self.names = {r.urn: r.name for r in plan.resources}
-
-    def location(self, urn: str) -> dict[str, Any] | None:
-        name = self.names.get(urn)
-        if self.program_uri:
-            region: dict[str, Any] = {"startLine": 1}
-            if name:
-                for number, line in enumerate(self.lines, start=1):
-                    if f'"{name}"' in line or f"'{name}'" in line:
-                        region = {"startLine": number}
-                        break
-            return {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": self.program_uri, "uriBaseId": "%SRCROOT%"},
-                    "region": region,
-                }
-            }
-        if self.config_uri:
-            return {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": self.config_uri, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": 1},
-                }
-            }
+def _physical(where: SourceLocation | None) -> dict[str, Any] | None:
+    if where is None:
         return None
+    region: dict[str, Any] = {"startLine": where.line}
+    if where.column is not None:
+        region["startColumn"] = where.column
+    return {"physicalLocation": {"artifactLocation": _artifact(where.path), "region": region}}
 
 
 def _rule(policy: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +74,7 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def _result(item: Violation | Note, level: str, index: dict[str, int], locator: _Locator) -> dict[str, Any]:
+def _result(item: Violation | Note, level: str, index: dict[str, int], locator: Locator) -> dict[str, Any]:
     where = f" ({item.urn})" if item.urn else ""
     result: dict[str, Any] = {
         "ruleId": item.policy,
@@ -110,7 +84,7 @@ def _result(item: Violation | Note, level: str, index: dict[str, int], locator: 
     }
     if item.policy in index:
         result["ruleIndex"] = index[item.policy]
-    location = locator.location(item.urn)
+    location = _physical(locator.locate(item.urn, item.message))
     logical = [{"fullyQualifiedName": item.urn, "kind": "resource"}] if item.urn else []
     if location is not None or logical:
         entry = dict(location or {})
@@ -133,7 +107,7 @@ def to_sarif(plan: Plan, analysis: Analysis) -> dict[str, Any]:
     version = _version()
     rules = [_rule(p) for p in analysis.policies]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
-    locator = _Locator(plan)
+    locator = Locator(plan)
     results = [_result(v, _LEVEL.get(v.enforcement, "warning"), index, locator) for v in analysis.violations]
     results += [_result(n, "note", index, locator) for n in analysis.notes]
     run: dict[str, Any] = {

@@ -47,6 +47,7 @@ class DoksSize(MachineShape):
     doks_supported: bool | None = True
     """``None`` where no DigitalOcean source confirms DOKS node pools of this size."""
 
+
 _DO_F = "[DO-F] https://docs.digitalocean.com/products/droplets/details/features/ (GPU Droplet sizes)"
 _DO_MN = "[DO-MN] docs.digitalocean.com/products/kubernetes/how-to/configure-multinode-gpus/"
 _SPOT_SRC = "third-party listing of DigitalOcean API size slugs (unconfirmed by DigitalOcean)"
@@ -121,47 +122,81 @@ def _fabric(base: DoksSize, extra_note: str = "") -> DoksSize:
 _H200_NOTE = "DOKS node pools of H200 sizes: no DigitalOcean source found"
 _SPOT_NOTE = "spot; DOKS support unknown; listing unconfirmed"
 
-_H100_8 = _gpu("gpu-h100x8-640gb", "H100", 8, 160, 1920, _DO_F)
-_H200_8 = _gpu("gpu-h200x8-1128gb", "H200", 8, 192, 1920, _DO_F, _H200_NOTE, doks_supported=None)
-_MI300X_8 = _gpu("gpu-mi300x8-1536gb", "MI300X", 8, 160, 1920, _DO_F)
+_H100_8 = _gpu(slug="gpu-h100x8-640gb", accelerator="H100", count=8, vcpus=160, memory_gib=1920, source=_DO_F)
+_H200_8 = _gpu(
+    slug="gpu-h200x8-1128gb",
+    accelerator="H200",
+    count=8,
+    vcpus=192,
+    memory_gib=1920,
+    source=_DO_F,
+    note=_H200_NOTE,
+    doks_supported=None,
+)
+_MI300X_8 = _gpu(slug="gpu-mi300x8-1536gb", accelerator="MI300X", count=8, vcpus=160, memory_gib=1920, source=_DO_F)
 _MI325X_8 = _gpu(
-    "gpu-mi325x8-2048gb-contracted", "MI325X", 8, 160, 1310, _DO_F, "contract", contract_only=True
+    slug="gpu-mi325x8-2048gb-contracted",
+    accelerator="MI325X",
+    count=8,
+    vcpus=160,
+    memory_gib=1310,
+    source=_DO_F,
+    note="contract",
+    contract_only=True,
 )
 
 _GPU: tuple[DoksSize, ...] = (
-    _gpu("gpu-h100x1-80gb", "H100", 1, 20, 240, _DO_F),
+    _gpu(slug="gpu-h100x1-80gb", accelerator="H100", count=1, vcpus=20, memory_gib=240, source=_DO_F),
     _H100_8,
     _gpu(
-        "gpu-h100x8-640gb-contracted",
-        "H100",
-        8,
-        160,
-        1920,
-        f"{_DO_F} (contract variant of gpu-h100x8-640gb)",
-        "contract",
+        slug="gpu-h100x8-640gb-contracted",
+        accelerator="H100",
+        count=8,
+        vcpus=160,
+        memory_gib=1920,
+        source=f"{_DO_F} (contract variant of gpu-h100x8-640gb)",
+        note="contract",
         contract_only=True,
     ),
-    _gpu("gpu-h200x1-141gb", "H200", 1, 24, 240, _DO_F, _H200_NOTE, doks_supported=None),
+    _gpu(
+        slug="gpu-h200x1-141gb",
+        accelerator="H200",
+        count=1,
+        vcpus=24,
+        memory_gib=240,
+        source=_DO_F,
+        note=_H200_NOTE,
+        doks_supported=None,
+    ),
     _H200_8,
-    _fabric(_H200_8, _H200_NOTE),
-    _gpu("gpu-mi300x1-192gb", "MI300X", 1, 20, 240, _DO_F),
+    _fabric(base=_H200_8, extra_note=_H200_NOTE),
+    _gpu(slug="gpu-mi300x1-192gb", accelerator="MI300X", count=1, vcpus=20, memory_gib=240, source=_DO_F),
     _MI300X_8,
-    _fabric(_MI300X_8),
-    _gpu("gpu-mi325x1-256gb-contracted", "MI325X", 1, 20, 164, _DO_F, "contract", contract_only=True),
+    _fabric(base=_MI300X_8),
+    _gpu(
+        slug="gpu-mi325x1-256gb-contracted",
+        accelerator="MI325X",
+        count=1,
+        vcpus=20,
+        memory_gib=164,
+        source=_DO_F,
+        note="contract",
+        contract_only=True,
+    ),
     _MI325X_8,
-    _fabric(_MI325X_8),
-    _gpu("gpu-l40sx1-48gb", "L40S", 1, 8, 64, _DO_F),
-    _gpu("gpu-4000adax1-20gb", "RTX 4000 Ada", 1, 8, 32, _DO_F),
-    _gpu("gpu-6000adax1-48gb", "RTX 6000 Ada", 1, 8, 64, _DO_F),
+    _fabric(base=_MI325X_8),
+    _gpu(slug="gpu-l40sx1-48gb", accelerator="L40S", count=1, vcpus=8, memory_gib=64, source=_DO_F),
+    _gpu(slug="gpu-4000adax1-20gb", accelerator="RTX 4000 Ada", count=1, vcpus=8, memory_gib=32, source=_DO_F),
+    _gpu(slug="gpu-6000adax1-48gb", accelerator="RTX 6000 Ada", count=1, vcpus=8, memory_gib=64, source=_DO_F),
     *(
         _gpu(
-            f"gpu-{model.lower()}{count}-{mem}gb-spot",
-            model,
-            count,
-            vcpus,
-            ram,
-            _SPOT_SRC,
-            _SPOT_NOTE,
+            slug=f"gpu-{model.lower()}{count}-{mem}gb-spot",
+            accelerator=model,
+            count=count,
+            vcpus=vcpus,
+            memory_gib=ram,
+            source=_SPOT_SRC,
+            note=_SPOT_NOTE,
             doks_supported=None,
         )
         for model in ("MI350X", "MI355X")
@@ -171,9 +206,7 @@ _GPU: tuple[DoksSize, ...] = (
 
 
 def _cpu(slug: str, vcpus: int, memory_gb: int | None) -> DoksSize:
-    memory_note = (
-        "memory from the slug, GB read as decimal GB" if memory_gb else "memory not in the slug: unknown"
-    )
+    memory_note = "memory from the slug, GB read as decimal GB" if memory_gb else "memory not in the slug: unknown"
     return DoksSize(
         name=slug,
         accelerator=None,
@@ -197,10 +230,10 @@ def _cpu(slug: str, vcpus: int, memory_gb: int | None) -> DoksSize:
 
 
 _CPU: tuple[DoksSize, ...] = (
-    _cpu("s-4vcpu-8gb", 4, 8),
-    _cpu("s-8vcpu-16gb", 8, 16),
-    _cpu("c-16", 16, None),
-    _cpu("g-8vcpu-32gb", 8, 32),
+    _cpu(slug="s-4vcpu-8gb", vcpus=4, memory_gb=8),
+    _cpu(slug="s-8vcpu-16gb", vcpus=8, memory_gb=16),
+    _cpu(slug="c-16", vcpus=16, memory_gb=None),
+    _cpu(slug="g-8vcpu-32gb", vcpus=8, memory_gb=32),
 )
 
 DOKS_SIZES: dict[str, DoksSize] = {s.name: s for s in (*_GPU, *_CPU)}

@@ -1,6 +1,8 @@
-"""``DoksCluster``: a DigitalOcean Kubernetes cluster that meets llm-d's prerequisites."""
+"""``DoksCluster``: a DigitalOcean Kubernetes cluster that meets llm-d's prerequisites.
 
-from __future__ import annotations
+The class annotations of ``DoksCluster`` are the outputs of the ``llmd-infra`` package schema (the
+SDK's analyzer reads them at run time), so this module does not use ``from __future__ import annotations``.
+"""
 
 from typing import Any, NamedTuple, cast
 
@@ -11,11 +13,12 @@ import pulumi_kubernetes as k8s
 from llmd_infra.addons import NvidiaGpuOperator, NvidiaGpuOperatorArgs
 from llmd_infra.addons.wiring import addon_options, install_shared_addons
 from llmd_infra.catalog.types import Vendor
-from llmd_infra.config.addons import GatewayApiCrdsConfig, GpuOperatorConfig, LwsConfig
+from llmd_infra.config.addons import GatewayApiCrdsConfig, GpuOperatorConfig, KueueConfig, LwsConfig
 from llmd_infra.config.base import validate_model
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
 from llmd_infra.errors import ConfigError, Problem
+from llmd_infra.hosting import component_type
 from llmd_infra.providers.doks.args import DoksClusterArgs
 from llmd_infra.providers.doks.config import DoksClusterConfig
 from llmd_infra.providers.doks.kubeconfig import fresh_kubeconfig
@@ -27,10 +30,11 @@ from llmd_infra.providers.doks.pools import (
     system_node_pool,
     tags_for,
 )
+from llmd_infra.providers.doks.topology import topology_pools
 
 TYPE = "llmd-infra:doks:DoksCluster"
 
-_ADDON_KEYS = ("lws", "gateway_crds", "gpu_operator")
+_ADDON_KEYS = ("lws", "gateway_crds", "gpu_operator", "kueue")
 
 
 class AddonSettings(NamedTuple):
@@ -39,6 +43,7 @@ class AddonSettings(NamedTuple):
     lws: LwsConfig
     gateway_crds: GatewayApiCrdsConfig
     gpu_operator: GpuOperatorConfig
+    kueue: KueueConfig
 
 
 def config_from_args(
@@ -55,6 +60,7 @@ def config_from_args(
         lws=validate_model(LwsConfig, dict(args.get("lws", {})), f"{prefix}lws"),
         gateway_crds=validate_model(GatewayApiCrdsConfig, dict(args.get("gateway_crds", {})), f"{prefix}gateway_crds"),
         gpu_operator=validate_model(GpuOperatorConfig, dict(args.get("gpu_operator", {})), f"{prefix}gpu_operator"),
+        kueue=validate_model(KueueConfig, dict(args.get("kueue", {})), f"{prefix}kueue"),
     )
     if addons.gpu_operator.enabled and config.nvidia_gpu == "dra-driver":
         raise ConfigError(
@@ -90,6 +96,7 @@ def args_from_settings(settings: StackSettings) -> DoksClusterArgs:
     data["lws"] = addons.lws.model_dump()
     data["gateway_crds"] = addons.gateway_api_crds.model_dump()
     data["gpu_operator"] = addons.gpu_operator.model_dump()
+    data["kueue"] = addons.kueue.model_dump(exclude_none=True)
     return cast(DoksClusterArgs, data)
 
 
@@ -142,10 +149,16 @@ class DoksCluster(pulumi.ComponentResource):
     """
 
     kubeconfig: pulumi.Output[str]
+    """Kubeconfig of the cluster (a secret), with a credential DOKS mints at every run."""
     cluster_name: pulumi.Output[str]
+    """DOKS cluster name."""
     k8s_provider: k8s.Provider
-    system_pool: pulumi.Resource
+    """Kubernetes provider for your own in-cluster resources (depends only on the cluster API)."""
+    cluster: do.KubernetesCluster
+    """The DOKS cluster; its ``node_pool`` is the CPU system pool, what in-cluster resources wait for
+    (never a GPU pool)."""
     accelerator_pools: pulumi.Output[list[AcceleratorPoolSummary]]
+    """The GPU pools, described in requirement terms."""
 
     def __init__(self, name: str, args: DoksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         caller_protect = opts.protect if opts is not None and opts.protect is not None else True
@@ -155,7 +168,7 @@ class DoksCluster(pulumi.ComponentResource):
         self.version = version
         props = config.model_dump(by_alias=True, exclude_none=True, exclude={"provider"})
         props.update(protect=protect, resolvedVersion=version)
-        super().__init__(TYPE, name, props, opts)
+        super().__init__(component_type(TYPE), name, props, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         # --- network ------------------------------------------------------------------------------
@@ -207,7 +220,7 @@ class DoksCluster(pulumi.ComponentResource):
             ),
         )
         # The CPU pool is the cluster's own node_pool: add-ons wait for the cluster, never a GPU pool.
-        self.system_pool = self.cluster
+        self.system_pool: pulumi.Resource = self.cluster
 
         # --- GPU pools ----------------------------------------------------------------------------
         self.pools = [
@@ -225,7 +238,7 @@ class DoksCluster(pulumi.ComponentResource):
         # --- add-ons (wait for the system pool, never for a GPU pool) -----------------------------
         addon_opts = addon_options(self, self.k8s_provider, self.system_pool)
         # DOKS installs neither LWS nor the Gateway API / GAIE CRDs.
-        self.lws, self.gateway_crds = install_shared_addons(
+        self.lws, self.gateway_crds, self.kueue = install_shared_addons(
             name,
             lws=addons.lws,
             gateway_crds=addons.gateway_crds,
@@ -233,6 +246,8 @@ class DoksCluster(pulumi.ComponentResource):
             protect=protect,
             opts=addon_opts,
             cluster_version=version,
+            kueue=addons.kueue,
+            topology=topology_pools(config),
         )
         self.gpu_operator: NvidiaGpuOperator | None = None
         if addons.gpu_operator.enabled:

@@ -54,16 +54,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, field_validator, model_validator
 
 from llmd_infra.catalog.accelerators import accelerator_family
 from llmd_infra.catalog.types import RdmaKind, Vendor
 from llmd_infra.config.addons import AddonSupport
-from llmd_infra.config.base import ClusterConfigBase, LlmdModel
+from llmd_infra.config.base import ClusterConfigBase, LlmdModel, Problems, admin_network
 from llmd_infra.providers.doks.catalog import DOKS_LABEL_PREFIX, DOKS_SIZES, DoksSize, doks_size
 from llmd_infra.requirements import KUBERNETES_VERSION
 from llmd_infra.versions import VersionError, parse_version
@@ -94,25 +92,6 @@ _START_TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _CPU_SIZE_RE = re.compile(r"^(?!gpu-)[a-z][a-z0-9]*(-[a-z0-9_.]+)+$")
 
 
-class _Problems:
-    """Collects (loc, message) pairs and raises them as one pydantic ValidationError."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-        self.errors: list[InitErrorDetails] = []
-
-    def add(self, loc: Sequence[str | int], message: str, value: Any = None) -> None:
-        self.errors.append(
-            InitErrorDetails(
-                type=PydanticCustomError("value_error", "{message}", {"message": message}),
-                loc=tuple(loc),
-                input=value,
-            )
-        )
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError.from_exception_data(self.title, self.errors)
 
 
 def _name(value: str, what: str) -> str:
@@ -211,15 +190,7 @@ class ControlPlaneFirewall(LlmdModel):
     @classmethod
     def _addresses(cls, values: list[str]) -> list[str]:
         for value in values:
-            try:
-                net = ipaddress.ip_network(value, strict=False)
-            except ValueError as exc:
-                raise ValueError(f"'{value}' is not an IPv4 address or CIDR block ({exc})") from None
-            if net.prefixlen == 0:
-                raise ValueError(
-                    f"'{value}' opens the control plane to the whole internet; list the CIDRs that run "
-                    "kubectl/pulumi instead"
-                )
+            admin_network(value, strict=False, what="an IPv4 address or CIDR block")
         return values
 
 
@@ -238,7 +209,7 @@ class NetworkConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _ranges(self) -> NetworkConfig:
-        problems = _Problems("NetworkConfig")
+        problems = Problems("NetworkConfig")
         if self.vpc_cidr is not None:
             if self.existing_vpc_uuid is not None:
                 problems.add(["vpcCidr"], "set vpcCidr (a new VPC) or existingVpcUuid, not both", self.vpc_cidr)
@@ -366,7 +337,7 @@ class AcceleratorPoolConfig(LlmdModel):
 
     @model_validator(mode="after")
     def _cross(self) -> AcceleratorPoolConfig:
-        problems = _Problems("AcceleratorPoolConfig")
+        problems = Problems("AcceleratorPoolConfig")
         row = self.machine()
         if self.node_count is not None and self.autoscaling is not None:
             problems.add(["autoscaling"], "set nodeCount or autoscaling, not both")
@@ -473,7 +444,7 @@ class DoksClusterConfig(ClusterConfigBase):
 
     @model_validator(mode="after")
     def _cross(self) -> DoksClusterConfig:
-        problems = _Problems("DoksClusterConfig")
+        problems = Problems("DoksClusterConfig")
         seen: dict[str, int] = {}
         for i, pool in enumerate(self.accelerator_pools):
             if pool.name == "system":
@@ -524,7 +495,7 @@ ClusterConfig = DoksClusterConfig
 """The room-contract name of this provider's cluster model."""
 
 ADDONS = AddonSupport(
-    installs=frozenset({"lws", "gatewayApiCrds", "gpuOperator"}),
+    installs=frozenset({"lws", "gatewayApiCrds", "gpuOperator", "kueue"}),
     refuses={
         "amdGpuOperator": "DOKS installs the AMD GPU driver stack and the ROCm device plugin (or its AMD DRA driver) "
         "on AMD nodes itself",

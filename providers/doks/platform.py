@@ -10,4 +10,8 @@ PLATFORM = PlatformProfile(
     # (https://github.com/llm-d/llm-d/tree/main/docs/infrastructure/providers/digitalocean).
     gpu_driver_by_operator=False,
     gpu_toolkit_by_operator=False,
+    # DOKS labels every node with its node pool (and node id, pool id, version); it documents no label for a
+    # node's place in the fabric (https://docs.digitalocean.com/products/kubernetes/details/managed/,
+    # "Automatic Application of Labels to Nodes").
+    topology_labels=("doks.digitalocean.com/node-pool",),
 )

@@ -1,10 +1,10 @@
 """DigitalOcean Kubernetes (DOKS) reliability and security policies on raw ``KubernetesCluster``s.
 
-Anchors: Trivy DIG-0005 (surge upgrades) and DIG-0008 (auto-upgrade / maintenance policy); DO's
-Terraform documentation for ``vpc_uuid``. Absent properties take the provider's defaults
-(``surge_upgrade`` defaults to true, ``auto_upgrade`` to false). Values unknown in preview: a
-computed ``vpcUuid`` (a ``digitalocean.Vpc``'s id) or maintenance window counts as set; auto-upgrade
-OR a maintenance window passes as soon as one of them is known to hold.
+Anchors: Trivy DIG-0005 (surge upgrades) and DIG-0008 (auto-upgrade, with a maintenance policy as its
+recommended action); DO's Terraform documentation of ``kubernetes_cluster`` for ``auto_upgrade``,
+``maintenance_policy``, ``ha`` and ``vpc_uuid``. Absent properties take the provider's defaults
+(``surge_upgrade`` defaults to true, ``auto_upgrade`` and ``ha`` to false). Values unknown in preview:
+a computed ``vpcUuid`` (a ``digitalocean.Vpc``'s id) or maintenance window counts as set.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from llmd_infra.policy.common import (
     Finding,
     PolicySpec,
     Resource,
-    any_holds,
     as_str,
     get,
     is_false,
@@ -40,24 +39,47 @@ def remediate_surge_upgrade(props: Any) -> Any:
     return None
 
 
-def check_auto_upgrade_or_maintenance(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+def check_auto_upgrade(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    """Auto-upgrade must be on: DigitalOcean applies patch releases only to clusters that auto-upgrade, and
+    a maintenance policy only says *when* (it has no effect without ``auto_upgrade``; Trivy DIG-0008).
+    Teams that pin and upgrade by hand set this policy to ``advisory`` in the policy config."""
+    if r.type == DOKS_CLUSTER and not is_true(get(r.props, "autoUpgrade")):
+        return [
+            Finding(
+                "autoUpgrade is not true: DigitalOcean never applies patch releases to the cluster (a "
+                "maintenancePolicy alone does not upgrade it)"
+            )
+        ]
+    return []
+
+
+def check_maintenance_window(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    """A maintenance window says when auto-upgrades and DigitalOcean's own maintenance may drain nodes."""
     if r.type != DOKS_CLUSTER:
         return []
-
-    def maintenance_window() -> bool:
-        policy = get(r.props, "maintenancePolicy")
-        return isinstance(policy, Mapping) and (
-            is_set_or_unknown(lambda: as_str(get(policy, "day")))
-            or is_set_or_unknown(lambda: as_str(get(policy, "startTime")))
-        )
-
-    if any_holds(lambda: is_true(get(r.props, "autoUpgrade")), maintenance_window):
+    policy = get(r.props, "maintenancePolicy")
+    if isinstance(policy, Mapping) and (
+        is_set_or_unknown(lambda: as_str(get(policy, "day")))
+        or is_set_or_unknown(lambda: as_str(get(policy, "startTime")))
+    ):
         return []
     return [
         Finding(
-            "autoUpgrade is not true and no maintenancePolicy is set: patch releases are never applied on a schedule"
+            "maintenancePolicy is not set: upgrades and maintenance drain nodes in a window DigitalOcean chooses, "
+            "not one you picked"
         )
     ]
+
+
+def check_ha_control_plane(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
+    if r.type == DOKS_CLUSTER and not is_true(get(r.props, "ha")):
+        return [
+            Finding(
+                "ha is not true: the control plane has no redundancy, so its failure or maintenance stops the "
+                "Kubernetes API"
+            )
+        ]
+    return []
 
 
 def check_vpc_native(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
@@ -69,6 +91,7 @@ def check_vpc_native(r: Resource, config: Mapping[str, Any]) -> list[Finding]:
 # --- the room's policies: each spec beside its check ------------------------------------------------
 
 _DOKS = frozenset({DOKS_CLUSTER})
+_DO_CLUSTER_DOCS = "https://docs.digitalocean.com/reference/terraform/reference/resources/kubernetes_cluster/"
 
 POLICIES: tuple[PolicySpec, ...] = (
     security_policy(
@@ -84,15 +107,38 @@ POLICIES: tuple[PolicySpec, ...] = (
         remediate=remediate_surge_upgrade,
     ),
     security_policy(
-        "doks-auto-upgrade-or-maintenance",
-        "DOKS clusters auto-upgrade, or upgrade in a set maintenance window.",
-        check_auto_upgrade_or_maintenance,
+        "doks-auto-upgrade",
+        "DOKS clusters auto-upgrade to new patch releases (teams that upgrade by hand set this policy advisory).",
+        check_auto_upgrade,
         _DOKS,
         "mandatory",
-        "Set auto_upgrade=True with a maintenance_policy (day, start_time), or at least a maintenance_policy.",
-        ("Trivy DIG-0008",),
+        'Set auto_upgrade=True (with a maintenance_policy). Clusters pinned and upgraded by hand: set '
+        '"doks-auto-upgrade": "advisory" in the policy config.',
+        ("Trivy DIG-0008", _DO_CLUSTER_DOCS),
         "doks",
         severity="high",
+    ),
+    security_policy(
+        "doks-maintenance-window",
+        "DOKS clusters set the maintenance window their upgrades run in.",
+        check_maintenance_window,
+        _DOKS,
+        "advisory",
+        "Set maintenance_policy with day and start_time.",
+        ("Trivy DIG-0008 (recommended action)", _DO_CLUSTER_DOCS),
+        "doks",
+        severity="low",
+    ),
+    security_policy(
+        "doks-ha-control-plane",
+        "DOKS clusters run a highly available control plane.",
+        check_ha_control_plane,
+        _DOKS,
+        "advisory",
+        "Set ha=True (it cannot be turned off later).",
+        (_DO_CLUSTER_DOCS,),
+        "doks",
+        severity="medium",
     ),
     security_policy(
         "doks-vpc-native",

@@ -8,6 +8,7 @@ pool already shares one network domain.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,11 +50,30 @@ def _device_plugins_disabled(resources: Sequence[StackResource]) -> bool:
     return False
 
 
+# GPU Droplet size slugs are ``gpu-<model>x<count>-<memory>gb[-<variant>]``
+# (https://docs.digitalocean.com/products/droplets/concepts/gpu-droplets/); the model token names the GPU.
+_GPU_SLUG = re.compile(r"^gpu-([a-z0-9]+?)x\d+-")
+_MODEL_TOKENS = {"4000ada": "RTX 4000 Ada", "6000ada": "RTX 6000 Ada"}
+
+
+def doks_size_accelerator(size: str | None) -> str | None:
+    """The GPU a DigitalOcean GPU size slug names (``gpu-h100x8-640gb`` -> ``H100``); ``None`` for CPU sizes.
+    A model the accelerator catalog does not know comes back as written (upper-cased), to be noted."""
+    match = _GPU_SLUG.match((size or "").strip().lower())
+    if match is None:
+        return None
+    token = match.group(1)
+    return _MODEL_TOKENS.get(token, token.upper())
+
+
 @dataclass
 class DoksPool(Pool):
     """A DOKS node pool: the cluster's ``nodePool`` or a ``KubernetesNodePool``."""
 
     provider = "doks"
+
+    def implied_accelerator(self) -> str | None:
+        return doks_size_accelerator(self.machine)
 
     def interconnect_problem(self, shape: MachineShape) -> str | None:
         if isinstance(shape, DoksSize) and shape.fabric:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the lazily exported names, typed for checkers
         GkeExistingNetwork,
         GkeGatewayCrds,
         GkeGpuDriver,
+        GkeKueue,
         GkeLws,
         GkeNetwork,
         GkeRdmaPath,
@@ -38,12 +39,14 @@ if TYPE_CHECKING:  # the lazily exported names, typed for checkers
         GkeTaint,
         GkeTaintEffect,
         LwsArgs,
+        MaintenanceExclusionArgs,
         NetworkArgs,
         ReservationArgs,
         SystemPoolArgs,
         TaintArgs,
     )
     from llmd_infra.providers.gke.cluster import TYPE, GkeCluster, cluster_from_config
+    from llmd_infra.providers.gke.driver_installer import CosNvidiaDriverInstaller, CosNvidiaDriverInstallerArgs
     from llmd_infra.providers.gke.network import ClusterNetwork, RdmaNetwork
     from llmd_infra.providers.gke.pools import AcceleratorPool, SystemPool
 
@@ -66,6 +69,7 @@ __getattr__, __all__ = lazy_exports(
             "GkeExistingNetwork",
             "GkeGatewayCrds",
             "GkeGpuDriver",
+            "GkeKueue",
             "GkeLws",
             "GkeNetwork",
             "GkeRdmaPath",
@@ -75,12 +79,14 @@ __getattr__, __all__ = lazy_exports(
             "GkeTaint",
             "GkeTaintEffect",
             "LwsArgs",
+            "MaintenanceExclusionArgs",
             "NetworkArgs",
             "ReservationArgs",
             "SystemPoolArgs",
             "TaintArgs",
         ),
         "cluster": ("TYPE", "GkeCluster", "cluster_from_config"),
+        "driver_installer": ("CosNvidiaDriverInstaller", "CosNvidiaDriverInstallerArgs"),
         "network": ("ClusterNetwork", "RdmaNetwork"),
         "pools": ("AcceleratorPool", "SystemPool"),
     },

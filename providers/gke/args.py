@@ -80,13 +80,42 @@ class GkeDiskType(str, Enum):
     """Hyperdisk Balanced (the only boot disk of A3 Ultra, A4 and A4X)."""
 
 
+class GkeExclusionScope(str, Enum):
+    """Which automatic upgrades a maintenance exclusion holds back."""
+
+    NO_UPGRADES = "NO_UPGRADES"
+    """No upgrades at all (at most 30 days)."""
+    NO_MINOR_UPGRADES = "NO_MINOR_UPGRADES"
+    """No minor-version upgrades (patches still come)."""
+    NO_MINOR_OR_NODE_UPGRADES = "NO_MINOR_OR_NODE_UPGRADES"
+    """No minor-version or node upgrades (the default; keeps multi-host slices intact)."""
+
+
+class GkeBinauthzEvaluationMode(str, Enum):
+    """Binary Authorization evaluation mode of the cluster."""
+
+    DISABLED = "DISABLED"
+    """No Binary Authorization check."""
+    PROJECT_SINGLETON_POLICY_ENFORCE = "PROJECT_SINGLETON_POLICY_ENFORCE"
+    """Enforce the project's Binary Authorization policy (the default; a project's policy allows every image
+    until its default rule is changed, and a stricter one must admit llm-d's images)."""
+
+
 if TYPE_CHECKING:
+    BinauthzEvaluationModeValue = (
+        Literal["DISABLED", "PROJECT_SINGLETON_POLICY_ENFORCE"] | GkeBinauthzEvaluationMode
+    )
+    ExclusionScopeValue = (
+        Literal["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"] | GkeExclusionScope
+    )
     ReleaseChannelValue = Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"] | GkeReleaseChannel
     TaintEffectValue = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | GkeTaintEffect
     RdmaPathValue = Literal["none", "dranet", "multi-network"] | GkeRdmaPath
     GpuDriverValue = Literal["default", "latest", "disabled"] | GkeGpuDriver
     DiskTypeValue = Literal["pd-balanced", "pd-ssd", "hyperdisk-balanced"] | GkeDiskType
 else:
+    BinauthzEvaluationModeValue = GkeBinauthzEvaluationMode
+    ExclusionScopeValue = GkeExclusionScope
     ReleaseChannelValue = GkeReleaseChannel
     TaintEffectValue = GkeTaintEffect
     RdmaPathValue = GkeRdmaPath
@@ -230,6 +259,8 @@ class GkeAcceleratorPool(TypedDict, total=False):
     """Extra Kubernetes node labels."""
     taints: list[GkeTaint]
     """Extra node taints."""
+    local_ssd_ephemeral_storage: bool
+    """Back ephemeral storage with the machine's local NVMe SSDs (default: on for A3 Ultra, A4, A4X)."""
 
 
 class GkeLws(TypedDict, total=False):
@@ -240,7 +271,7 @@ class GkeLws(TypedDict, total=False):
     version: str
     """LWS chart version (default: the pinned one; >= llm-d's minimum)."""
     enable_disaggregated_set: bool
-    """Install the DisaggregatedSet webhook (LWS >= 0.11; default false)."""
+    """Install the DisaggregatedSet webhook and RBAC (default: on where the chart version has it, 0.9.0+)."""
 
 
 class GkeGatewayCrds(TypedDict, total=False):
@@ -265,6 +296,54 @@ class GkeDraDriver(TypedDict, total=False):
     """``nvidia-dra-driver-gpu`` chart version (default: the pinned one)."""
     cos_driver_installer: bool
     """Apply the COS driver installer DaemonSet that loads the NVIDIA driver (default true)."""
+
+
+class GkeKueue(TypedDict, total=False):
+    """Kueue with topology-aware scheduling of the multi-host pools."""
+
+    enabled: bool
+    """Install Kueue and its TAS objects (default: when a pool is multi-host)."""
+    version: str
+    """Kueue Helm chart version (default: the pinned one; >= 0.19.0)."""
+    olm_channel: str
+    """OLM channel of the Red Hat build of Kueue (not used on GKE)."""
+    local_queue_name: str
+    """LocalQueue name LeaderWorkerSets name in ``kueue.x-k8s.io/queue-name`` (default ``default``)."""
+    local_queue_namespaces: list[str]
+    """Existing namespaces that get the LocalQueue (default ``["default"]``)."""
+
+
+class GkeMaintenanceExclusion(TypedDict, total=False):
+    """A GKE maintenance exclusion."""
+
+    name: Required[str]
+    """Exclusion name (unique in the cluster)."""
+    start_time: Required[str]
+    """RFC 3339 timestamp (``2026-01-01T00:00:00Z``) or a date (midnight UTC)."""
+    end_time: str
+    """Default: until the end of support of the cluster's minor version (not for ``NO_UPGRADES``)."""
+    scope: ExclusionScopeValue
+    """Default ``NO_MINOR_OR_NODE_UPGRADES``."""
+
+
+class GkeBinaryAuthorization(TypedDict, total=False):
+    """Binary Authorization of the cluster."""
+
+    evaluation_mode: BinauthzEvaluationModeValue
+    """Default ``PROJECT_SINGLETON_POLICY_ENFORCE`` (the project's policy must admit llm-d's images); or
+    ``DISABLED``."""
+
+
+class GkeSecretsEncryption(TypedDict, total=False):
+    """Application-layer encryption of Kubernetes Secrets with a Cloud KMS key."""
+
+    kms_key_name: Required[str]
+    """``projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>``; the key ring must be in the
+    cluster's region (GKE refuses the ``global`` location)."""
+    create_kms_binding: bool
+    """Grant the GKE service agent (``service-<PROJECT_NUMBER>@container-engine-robot.iam.gserviceaccount.com``)
+    ``roles/cloudkms.cryptoKeyEncrypterDecrypter`` on the key (default false: grant it yourself; creating it
+    needs ``cloudkms.cryptoKeys.setIamPolicy`` on the key)."""
 
 
 class GkeClusterArgs(TypedDict, total=False):
@@ -298,9 +377,19 @@ class GkeClusterArgs(TypedDict, total=False):
     """Gateway API / GAIE CRDs for GKE versions that do not install them."""
     dra_driver: GkeDraDriver
     """NVIDIA DRA driver settings (used by ``dranet`` pools)."""
+    kueue: GkeKueue
+    """Kueue and the topology-aware-scheduling objects of the multi-host pools."""
     protect: bool
     """Pulumi ``protect`` on the cluster and the accelerator pools (default: the ``opts.protect`` passed
     to the component, else true)."""
+    maintenance_exclusions: list[GkeMaintenanceExclusion]
+    """Hold GKE upgrades (``NO_MINOR_OR_NODE_UPGRADES`` keeps node upgrades from breaking a multi-host slice)."""
+    maintenance_start_time: str
+    """Daily maintenance window start, ``HH:MM`` GMT (default ``09:00`` when exclusions are set)."""
+    binary_authorization: GkeBinaryAuthorization
+    """Binary Authorization (default: enforce the project's policy)."""
+    secrets_encryption: GkeSecretsEncryption
+    """Encrypt Secrets with a Cloud KMS key (default: Google-managed encryption only)."""
 
 
 # The names before the schema needed unique ones (kept for existing programs).
@@ -315,6 +404,7 @@ AcceleratorPoolArgs = GkeAcceleratorPool
 LwsArgs = GkeLws
 GatewayCrdsArgs = GkeGatewayCrds
 DraDriverArgs = GkeDraDriver
+MaintenanceExclusionArgs = GkeMaintenanceExclusion
 
 __all__ = [
     "AcceleratorPoolArgs",
@@ -326,21 +416,28 @@ __all__ = [
     "GkeAcceleratorPool",
     "GkeAuthorizedNetwork",
     "GkeAutoscaling",
+    "GkeBinaryAuthorization",
+    "GkeBinauthzEvaluationMode",
     "GkeClusterArgs",
     "GkeDiskType",
     "GkeDraDriver",
+    "GkeExclusionScope",
     "GkeExistingNetwork",
     "GkeGatewayCrds",
     "GkeGpuDriver",
+    "GkeKueue",
     "GkeLws",
+    "GkeMaintenanceExclusion",
     "GkeNetwork",
     "GkeRdmaPath",
     "GkeReleaseChannel",
     "GkeReservation",
+    "GkeSecretsEncryption",
     "GkeSystemPool",
     "GkeTaint",
     "GkeTaintEffect",
     "LwsArgs",
+    "MaintenanceExclusionArgs",
     "NetworkArgs",
     "ReservationArgs",
     "SystemPoolArgs",

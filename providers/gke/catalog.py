@@ -1,18 +1,24 @@
 """Compute Engine machine types for GKE node pools: GPU (A/G series), TPU, and a few CPU types.
 
-Every fact comes from ``/work/shared/reference/accelerator-catalog.md`` (§1a, §1b, §2, §3a); the
-``source`` of each row names the section and the reference's source letters:
+Every row names its public sources in ``source`` (documentation URLs, upstream files @ commit):
 
-* [A] https://docs.cloud.google.com/compute/docs/gpus (AI Hypercomputer GPU page, 2026-04-06)
-* [B] https://cloud.google.com/compute/docs/accelerator-optimized-machines (older revision)
-* [C] https://cloud.google.com/compute/docs/gpus/gpu-network-bandwidth
-* [D] GoogleCloudPlatform/cluster-toolkit modules/internal/gpu-definition/main.tf @2056cc5a4
-* [E] AI-Hypercomputer/xpk src/xpk/core/system_characteristics.py
-* [H] https://docs.cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute
-* [X] xpk system_characteristics.py (TPU); [S] applied-ai-engineering-samples saxml README;
-  [T5e] https://cloud.google.com/tpu/docs/v5e; [T5p] https://cloud.google.com/tpu/docs/v5p;
-  [T6e] https://cloud.google.com/tpu/docs/v6e; [T7] Cloud TPU7x (Ironwood) / GKE TPU7x docs;
-  [P] https://cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus
+* [A] https://docs.cloud.google.com/compute/docs/gpus and https://docs.cloud.google.com/ai-hypercomputer/docs/gpu
+  (AI Hypercomputer GPU page, 2026-04-06): A4X, A4, A3, G4
+* [B] https://cloud.google.com/compute/docs/accelerator-optimized-machines (older revision): A2, G2, older A3 bandwidths
+* [C] https://cloud.google.com/compute/docs/gpus/gpu-network-bandwidth: NIC arrangement and bandwidth per type
+* [D] GoogleCloudPlatform/cluster-toolkit modules/internal/gpu-definition/main.tf @2056cc5a4: machine type ->
+  GKE accelerator string
+* [E] AI-Hypercomputer/xpk src/xpk/core/system_characteristics.py: accelerator labels, GPUDirect kinds, TPU shapes
+* [H] https://docs.cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute: GKE floors and drivers for RDMA
+* [L] GoogleCloudPlatform/cluster-toolkit modules/compute/gke-node-pool/disk_definitions.tf @1047080: the local
+  SSD count the blueprints give ephemeral storage
+* [S] GoogleCloudPlatform/applied-ai-engineering-samples (saxml README): v5e shapes
+* [T5e] https://cloud.google.com/tpu/docs/v5e; [T5p] https://cloud.google.com/tpu/docs/v5p;
+  [T6e] https://cloud.google.com/tpu/docs/v6e; [T7] https://docs.cloud.google.com/kubernetes-engine/docs/concepts/tpu-ironwood
+* [P] https://cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus
+* [G] https://cloud.google.com/tpu/docs/tpus-in-gke#tpu-machine-types: the oldest GKE version per TPU generation
+
+Rows are built with keyword arguments only, so every number says what it is.
 
 Conventions, so a reader can check any number:
 
@@ -27,13 +33,13 @@ Conventions, so a reader can check any number:
 * ``rdma_nic_count`` counts the NICs carrying the row's ``rdma`` transport (GPUDirect-RDMA, TCPX or
   TCPXO GPU NICs); 0 where the source says there is no GPUDirect; ``None`` where unknown or for ICI.
 * ``arch`` is ``x86_64`` unless a source says Arm (A4X, A4X Max); TPU7x host CPUs are not described
-  in the reference, so its physical cores stay unknown.
+  by a source used here, so its physical cores stay unknown.
 
-Left out on purpose: ``a4-highgpu-8g-lowmem`` and ``a3-edgegpu-8g-nolssd`` (named in the reference,
-host shapes not given) and the fractional-GPU ``g4-standard-6/12/24`` (no whole-GPU count).
+Left out on purpose: ``a4-highgpu-8g-lowmem`` and ``a3-edgegpu-8g-nolssd`` (host shapes not published
+in the sources above) and the fractional-GPU ``g4-standard-6/12/24`` (no whole-GPU count).
 
-The CPU rows (system pools) are not in the accelerator reference: their shapes follow Compute
-Engine's naming convention ``<series>-standard-N`` = N vCPU with 4 GB per vCPU.
+The CPU rows (system pools) follow Compute Engine's naming convention ``<series>-standard-N`` = N vCPU
+with 4 GB per vCPU (https://cloud.google.com/compute/docs/general-purpose-machines).
 """
 
 from __future__ import annotations
@@ -59,34 +65,52 @@ class GkeMachineType(MachineShape):
     """Every GKE floor Google lists for RDMA, one per minor line (A4X Max: ``1.35.0-gke.2745000`` and
     ``1.34.3-gke.1318000``). A version qualifies when it meets the floor of its own minor line, or
     its minor line is newer than every listed one; ``min_rdma_gke_version`` is the oldest floor."""
+    min_gke_version: str | None = None
+    """Oldest GKE Standard version that runs this machine type at all (with or without RDMA), where
+    Google states one (TPU v6e, TPU7x)."""
     boot_disk_types: tuple[str, ...] = field(default=())
     """Boot disk types this machine type accepts, where a source restricts them; empty = no stated limit."""
     provisioning: tuple[str, ...] = field(default=())
     """Restrictions, e.g. ``("spot", "flex-start")`` or ``("reservation",)``."""
+    ephemeral_local_ssds: int | None = None
+    """Local SSDs a node pool gives to ephemeral storage (``ephemeral_storage_local_ssd_config``): the
+    blueprints' count [L] (A3 Ultra, A4: 32); ``0`` for a machine type with a fixed bundle of local SSDs
+    whose disk count no source gives (A4X, A4X Max): the GKE API reads 0 on machine types "which dictate
+    a specific number of local ssds" as "the default number of local ssds that goes with that machine
+    type" (``google.container.v1.EphemeralStorageLocalSsdConfig.local_ssd_count``,
+    https://docs.cloud.google.com/java/docs/reference/google-cloud-container/2.51.0/com.google.container.v1.EphemeralStorageLocalSsdConfigOrBuilder;
+    that A4X is such a machine type is inferred from its bundled local SSD [A]); ``None`` where the pool
+    keeps GKE's default (no local SSD ephemeral storage)."""
 
     @property
     def is_tpu(self) -> bool:
         return self.accelerator is not None and self.accelerator.startswith("TPU")
 
+    @property
+    def is_arm(self) -> bool:
+        return self.arch is Arch.ARM64
+
+
 _REFS = {
-    "A": "[A] docs.cloud.google.com/compute/docs/gpus",
-    "B": "[B] cloud.google.com/compute/docs/accelerator-optimized-machines",
-    "C": "[C] cloud.google.com/compute/docs/gpus/gpu-network-bandwidth",
-    "D": "[D] cluster-toolkit gpu-definition/main.tf",
-    "E": "[E] xpk system_characteristics.py",
-    "H": "[H] docs.cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute",
-    "X": "[X] xpk system_characteristics.py",
-    "S": "[S] applied-ai-engineering-samples saxml README",
-    "T5e": "[T5e] cloud.google.com/tpu/docs/v5e",
-    "T5p": "[T5p] cloud.google.com/tpu/docs/v5p",
-    "T6e": "[T6e] cloud.google.com/tpu/docs/v6e",
-    "T7": "[T7] Cloud TPU7x (Ironwood) docs",
-    "P": "[P] cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus",
+    "A": "https://docs.cloud.google.com/compute/docs/gpus",
+    "B": "https://cloud.google.com/compute/docs/accelerator-optimized-machines",
+    "C": "https://cloud.google.com/compute/docs/gpus/gpu-network-bandwidth",
+    "D": "GoogleCloudPlatform/cluster-toolkit modules/internal/gpu-definition/main.tf @2056cc5a4",
+    "E": "AI-Hypercomputer/xpk src/xpk/core/system_characteristics.py",
+    "H": "https://docs.cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute",
+    "L": "GoogleCloudPlatform/cluster-toolkit modules/compute/gke-node-pool/disk_definitions.tf @1047080",
+    "S": "GoogleCloudPlatform/applied-ai-engineering-samples (saxml README)",
+    "T5e": "https://cloud.google.com/tpu/docs/v5e",
+    "T5p": "https://cloud.google.com/tpu/docs/v5p",
+    "T6e": "https://cloud.google.com/tpu/docs/v6e",
+    "T7": "https://docs.cloud.google.com/kubernetes-engine/docs/concepts/tpu-ironwood",
+    "P": "https://cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus",
+    "G": "https://cloud.google.com/tpu/docs/tpus-in-gke#tpu-machine-types",
 }
 
 
-def _src(section: str, *letters: str) -> str:
-    return f"accelerator-catalog.md {section}: " + "; ".join(_REFS[letter] for letter in letters)
+def _src(*letters: str) -> str:
+    return "; ".join(f"[{letter}] {_REFS[letter]}" for letter in letters)
 
 
 _CORES_NOTE = "physical cores = vCPU/2 (derived: one vCPU is one hyperthread [A])"
@@ -97,254 +121,258 @@ def _x86_cores(vcpus: int | None) -> int | None:
 
 
 def _gpu(
+    *,
     name: str,
     accelerator: str,
     gke_accelerator: str,
-    count: int,
+    gpus: int,
     vcpus: int,
     memory_gb: int,
     max_nic_gbps: float | None,
     rdma: RdmaKind,
-    rdma_nic_count: int | None,
-    nic_count: int | None,
+    rdma_nics: int | None,
+    nics: int | None,
     source: str,
     note: str = "",
-    *,
     arch: Arch = Arch.X86_64,
-    min_rdma: tuple[str, ...] = (),
+    rdma_floors: tuple[str, ...] = (),
     provisioning: tuple[str, ...] = (),
     boot_disks: tuple[str, ...] = (),
+    ephemeral_local_ssds: int | None = None,
 ) -> GkeMachineType:
     arm = arch is Arch.ARM64
     cores_note = "physical cores unknown (Arm host; no source gives cores)" if arm else _CORES_NOTE
     return GkeMachineType(
         name=name,
         accelerator=accelerator,
-        accelerator_count=count,
+        accelerator_count=gpus,
         vcpus=vcpus,
         physical_cores=None if arm else _x86_cores(vcpus),
         memory_gib=gb_to_gib(memory_gb),
         max_nic_gbps=max_nic_gbps,
         pcie_generation=None,
         rdma=rdma,
-        rdma_nic_count=rdma_nic_count,
-        nic_count=nic_count,
+        rdma_nic_count=rdma_nics,
+        nic_count=nics,
         arch=arch,
         source=source,
         note="; ".join(part for part in (note, cores_note, "PCIe generation unknown") if part),
         gke_accelerator=gke_accelerator,
-        min_rdma_gke_version=min(min_rdma, key=gke_version_key) if min_rdma else None,
-        rdma_gke_version_floors=min_rdma,
+        min_rdma_gke_version=min(rdma_floors, key=gke_version_key) if rdma_floors else None,
+        rdma_gke_version_floors=rdma_floors,
         provisioning=provisioning,
         boot_disk_types=boot_disks,
+        ephemeral_local_ssds=ephemeral_local_ssds,
     )
 
 
-_A4X_NOTE = "R580 driver required for RDMA [H] — conflicts with llm-d's '< 580' driver guidance (§3a)"
+_A4X_NOTE = "R580 driver required for RDMA [H] — conflicts with llm-d's '< 580' driver guidance"
+_BUNDLED_SSD = "local SSD bundled with the machine type (12,000 GiB [A]); its disk count is not stated"
 
 _A_SERIES: tuple[GkeMachineType, ...] = (
     _gpu(
-        "a4x-maxgpu-4g-metal",
-        "GB300",
-        "nvidia-gb300",
-        4,
-        144,
-        960,
-        3600,
-        RdmaKind.ROCE,
-        None,
-        6,
-        _src("§1a, §3a, §3b", "A", "D", "H"),
-        "Grace (Arm) bare metal; RoCE via the <ZONE>-vpc-roce-metal network profile (§3b); RDMA NIC count "
-        f"not stated; driver R580.95.05 + CDMM; {_A4X_NOTE}",
+        name="a4x-maxgpu-4g-metal",
+        accelerator="GB300",
+        gke_accelerator="nvidia-gb300",
+        gpus=4,
+        vcpus=144,
+        memory_gb=960,
+        max_nic_gbps=3600,
+        rdma=RdmaKind.ROCE,
+        rdma_nics=None,
+        nics=6,
+        source=_src("A", "D", "H"),
+        note="Grace (Arm) bare metal; RoCE via the <ZONE>-vpc-roce-metal network profile [H]; RDMA NIC count "
+        f"not stated; driver R580.95.05 + CDMM; {_A4X_NOTE}; {_BUNDLED_SSD}",
         arch=Arch.ARM64,
-        min_rdma=("1.35.0-gke.2745000", "1.34.3-gke.1318000"),
+        rdma_floors=("1.35.0-gke.2745000", "1.34.3-gke.1318000"),
         provisioning=("reservation",),
+        ephemeral_local_ssds=0,
     ),
     _gpu(
-        "a4x-highgpu-4g",
-        "GB200",
-        "nvidia-gb200",
-        4,
-        140,
-        884,
-        2000,
-        RdmaKind.ROCE,
-        4,
-        6,
-        _src("§1a, §3a", "A", "C", "D", "E", "H"),
-        "Grace Neoverse V2, NVLink-C2C; 6 NICs = 4x CX-7 RDMA (1,600 Gbps) + 2 Titanium (400 Gbps); NVL72 "
-        f"domain = 18 VMs, accelerator topology 1x72; arm64 images; {_A4X_NOTE}",
+        name="a4x-highgpu-4g",
+        accelerator="GB200",
+        gke_accelerator="nvidia-gb200",
+        gpus=4,
+        vcpus=140,
+        memory_gb=884,
+        max_nic_gbps=2000,
+        rdma=RdmaKind.ROCE,
+        rdma_nics=4,
+        nics=6,
+        source=_src("A", "C", "D", "E", "H"),
+        note="Grace Neoverse V2, NVLink-C2C; 6 NICs = 4x CX-7 RDMA (1,600 Gbps) + 2 Titanium (400 Gbps); NVL72 "
+        f"domain = 18 VMs, accelerator topology 1x72; arm64 images; {_A4X_NOTE}; {_BUNDLED_SSD}",
         arch=Arch.ARM64,
-        min_rdma=("1.33.4-gke.1036000", "1.32.8-gke.1108000"),
+        rdma_floors=("1.33.4-gke.1036000", "1.32.8-gke.1108000"),
         provisioning=("reservation",),
+        ephemeral_local_ssds=0,
     ),
     _gpu(
-        "a4-highgpu-8g",
-        "B200",
-        "nvidia-b200",
-        8,
-        224,
-        3968,
-        3600,
-        RdmaKind.ROCE,
-        8,
-        10,
-        _src("§1a, §3a", "A", "D", "H"),
-        "10 NICs = 8 CX-7 RDMA + 2 gVNIC; driver R570 (default from 1.32.1-gke.1729000); the -lowmem variant "
-        "is also nvidia-b200 but has no row (shape not in the reference)",
-        min_rdma=("1.32.2-gke.1475000",),
+        name="a4-highgpu-8g",
+        accelerator="B200",
+        gke_accelerator="nvidia-b200",
+        gpus=8,
+        vcpus=224,
+        memory_gb=3968,
+        max_nic_gbps=3600,
+        rdma=RdmaKind.ROCE,
+        rdma_nics=8,
+        nics=10,
+        source=_src("A", "D", "H", "L"),
+        note="10 NICs = 8 CX-7 RDMA + 2 gVNIC; driver R570 (default from 1.32.1-gke.1729000); the -lowmem variant "
+        "is also nvidia-b200 but has no row (shape not published in these sources); 32 local SSDs [L]",
+        rdma_floors=("1.32.2-gke.1475000",),
+        ephemeral_local_ssds=32,
     ),
     _gpu(
-        "a3-ultragpu-8g",
-        "H200",
-        "nvidia-h200-141gb",
-        8,
-        224,
-        2952,
-        3600,
-        RdmaKind.ROCE,
-        8,
-        10,
-        _src("§1a, §3a", "A", "C", "D", "H"),
-        "10 NICs = 8 CX-7 (3,200 Gbps) + 2 gVNIC (400 Gbps); boot disk must be hyperdisk-balanced; "
-        "driver R550 "
-        "(gpu-driver-version=latest on 1.31, default from 1.31.5-gke.1169000)",
-        min_rdma=("1.31.4-gke.1183000",),
+        name="a3-ultragpu-8g",
+        accelerator="H200",
+        gke_accelerator="nvidia-h200-141gb",
+        gpus=8,
+        vcpus=224,
+        memory_gb=2952,
+        max_nic_gbps=3600,
+        rdma=RdmaKind.ROCE,
+        rdma_nics=8,
+        nics=10,
+        source=_src("A", "C", "D", "H", "L"),
+        note="10 NICs = 8 CX-7 (3,200 Gbps) + 2 gVNIC (400 Gbps); boot disk must be hyperdisk-balanced [H]; "
+        "driver R550 (gpu-driver-version=latest on 1.31, default from 1.31.5-gke.1169000); 32 local SSDs [L]",
+        rdma_floors=("1.31.4-gke.1183000",),
         boot_disks=("hyperdisk-balanced",),
+        ephemeral_local_ssds=32,
     ),
     _gpu(
-        "a3-megagpu-8g",
-        "H100",
-        "nvidia-h100-mega-80gb",
-        8,
-        208,
-        1872,
-        1800,
-        RdmaKind.TCPXO,
-        8,
-        9,
-        _src("§1a", "A", "C", "D", "E"),
-        "9 NICs = 8 GPU NICs (GPUDirect-TCPXO, 200 Gbps each) + 1 host",
+        name="a3-megagpu-8g",
+        accelerator="H100",
+        gke_accelerator="nvidia-h100-mega-80gb",
+        gpus=8,
+        vcpus=208,
+        memory_gb=1872,
+        max_nic_gbps=1800,
+        rdma=RdmaKind.TCPXO,
+        rdma_nics=8,
+        nics=9,
+        source=_src("A", "C", "D", "E"),
+        note="9 NICs = 8 GPU NICs (GPUDirect-TCPXO, 200 Gbps each) + 1 host",
     ),
     _gpu(
-        "a3-highgpu-8g",
-        "H100",
-        "nvidia-h100-80gb",
-        8,
-        208,
-        1872,
-        800,
-        RdmaKind.TCPX,
-        4,
-        5,
-        _src("§1a", "A", "B", "D", "E"),
-        "conflict: max bandwidth 1,000 Gbps [A, C] vs 800 Gbps [B]; conservative 800 kept; "
+        name="a3-highgpu-8g",
+        accelerator="H100",
+        gke_accelerator="nvidia-h100-80gb",
+        gpus=8,
+        vcpus=208,
+        memory_gb=1872,
+        max_nic_gbps=800,
+        rdma=RdmaKind.TCPX,
+        rdma_nics=4,
+        nics=5,
+        source=_src("A", "B", "D", "E"),
+        note="conflict: max bandwidth 1,000 Gbps [A, C] vs 800 Gbps [B]; conservative 800 kept; "
         "5 NICs = 4 GPU NICs (GPUDirect-TCPX, 200 Gbps each) + 1 host",
     ),
     *(
         _gpu(
-            f"a3-highgpu-{n}g",
-            "H100",
-            "nvidia-h100-80gb",
-            n,
-            vcpus,
-            mem,
-            gbps,
-            RdmaKind.NONE,
-            0,
-            1,
-            _src("§1a", "A"),
-            "Spot / Flex-start only; no GPUDirect",
+            name=f"a3-highgpu-{gpus}g",
+            accelerator="H100",
+            gke_accelerator="nvidia-h100-80gb",
+            gpus=gpus,
+            vcpus=vcpus,
+            memory_gb=memory_gb,
+            max_nic_gbps=gbps,
+            rdma=RdmaKind.NONE,
+            rdma_nics=0,
+            nics=1,
+            source=_src("A"),
+            note="Spot / Flex-start only; no GPUDirect",
             provisioning=("spot", "flex-start"),
         )
-        for n, vcpus, mem, gbps in ((4, 104, 936, 100), (2, 52, 468, 50), (1, 26, 234, 25))
+        for gpus, vcpus, memory_gb, gbps in ((4, 104, 936, 100), (2, 52, 468, 50), (1, 26, 234, 25))
     ),
     _gpu(
-        "a3-edgegpu-8g",
-        "H100",
-        "nvidia-h100-80gb",
-        8,
-        208,
-        1872,
-        400,
-        RdmaKind.TCPX,
-        None,
-        5,
-        _src("§1a", "A", "B", "C"),
-        "conflict: max bandwidth 600 Gbps in asia-south1/northamerica-northeast2 and 400 elsewhere [A], "
-        "600 [C], "
-        "800 [B]; conservative 400 kept; GPU NIC count not stated; GKE string per the A3 family [D]",
+        name="a3-edgegpu-8g",
+        accelerator="H100",
+        gke_accelerator="nvidia-h100-80gb",
+        gpus=8,
+        vcpus=208,
+        memory_gb=1872,
+        max_nic_gbps=400,
+        rdma=RdmaKind.TCPX,
+        rdma_nics=None,
+        nics=5,
+        source=_src("A", "B", "C"),
+        note="conflict: max bandwidth 600 Gbps in asia-south1/northamerica-northeast2 and 400 elsewhere [A], "
+        "600 [C], 800 [B]; conservative 400 kept; GPU NIC count not stated; GKE string per the A3 family [D]",
     ),
     *(
         _gpu(
-            f"a2-ultragpu-{n}g",
-            "A100",
-            "nvidia-a100-80gb",
-            n,
-            vcpus,
-            mem,
-            gbps,
-            RdmaKind.NONE,
-            0,
-            None,
-            _src("§1a", "B", "D"),
-            "A100 80GB, Cascade Lake; conflict: cluster-toolkit machine_mappings.json says "
-            "nvidia-tesla-a100, "
-            "[D] and GKE docs say nvidia-a100-80gb ([D] kept); NIC count unknown",
+            name=f"a2-ultragpu-{gpus}g",
+            accelerator="A100",
+            gke_accelerator="nvidia-a100-80gb",
+            gpus=gpus,
+            vcpus=vcpus,
+            memory_gb=memory_gb,
+            max_nic_gbps=gbps,
+            rdma=RdmaKind.NONE,
+            rdma_nics=0,
+            nics=None,
+            source=_src("B", "D"),
+            note="A100 80GB, Cascade Lake; conflict: cluster-toolkit pkg/config/machine_mappings.json says "
+            "nvidia-tesla-a100, [D] and GKE docs say nvidia-a100-80gb ([D] kept); NIC count unknown",
         )
-        for n, vcpus, mem, gbps in ((8, 96, 1360, 100), (4, 48, 680, 50), (2, 24, 340, 32), (1, 12, 170, 24))
+        for gpus, vcpus, memory_gb, gbps in ((8, 96, 1360, 100), (4, 48, 680, 50), (2, 24, 340, 32), (1, 12, 170, 24))
     ),
     _gpu(
-        "a2-megagpu-16g",
-        "A100",
-        "nvidia-tesla-a100",
-        16,
-        96,
-        1360,
-        100,
-        RdmaKind.NONE,
-        0,
-        None,
-        _src("§1a", "B", "D"),
-        "A100 40GB, Cascade Lake; NIC count unknown",
+        name="a2-megagpu-16g",
+        accelerator="A100",
+        gke_accelerator="nvidia-tesla-a100",
+        gpus=16,
+        vcpus=96,
+        memory_gb=1360,
+        max_nic_gbps=100,
+        rdma=RdmaKind.NONE,
+        rdma_nics=0,
+        nics=None,
+        source=_src("B", "D"),
+        note="A100 40GB, Cascade Lake; NIC count unknown",
     ),
     *(
         _gpu(
-            f"a2-highgpu-{n}g",
-            "A100",
-            "nvidia-tesla-a100",
-            n,
-            vcpus,
-            mem,
-            gbps,
-            RdmaKind.NONE,
-            0,
-            None,
-            _src("§1a", "B", "D"),
-            "A100 40GB, Cascade Lake; NIC count unknown",
+            name=f"a2-highgpu-{gpus}g",
+            accelerator="A100",
+            gke_accelerator="nvidia-tesla-a100",
+            gpus=gpus,
+            vcpus=vcpus,
+            memory_gb=memory_gb,
+            max_nic_gbps=gbps,
+            rdma=RdmaKind.NONE,
+            rdma_nics=0,
+            nics=None,
+            source=_src("B", "D"),
+            note="A100 40GB, Cascade Lake; NIC count unknown",
         )
-        for n, vcpus, mem, gbps in ((8, 96, 680, 100), (4, 48, 340, 50), (2, 24, 170, 32), (1, 12, 85, 24))
+        for gpus, vcpus, memory_gb, gbps in ((8, 96, 680, 100), (4, 48, 340, 50), (2, 24, 170, 32), (1, 12, 85, 24))
     ),
 )
 
 _G_SERIES: tuple[GkeMachineType, ...] = (
     *(
         _gpu(
-            f"g2-standard-{vcpus}",
-            "L4",
-            "nvidia-l4",
-            n,
-            vcpus,
-            mem,
-            gbps,
-            RdmaKind.NONE,
-            0,
-            None,
-            _src("§1b", "B", "D"),
-            "NIC count unknown",
+            name=f"g2-standard-{vcpus}",
+            accelerator="L4",
+            gke_accelerator="nvidia-l4",
+            gpus=gpus,
+            vcpus=vcpus,
+            memory_gb=memory_gb,
+            max_nic_gbps=gbps,
+            rdma=RdmaKind.NONE,
+            rdma_nics=0,
+            nics=None,
+            source=_src("B", "D"),
+            note="NIC count unknown",
         )
-        for vcpus, n, mem, gbps in (
+        for vcpus, gpus, memory_gb, gbps in (
             (4, 1, 16, 10),
             (8, 1, 32, 16),
             (12, 1, 48, 16),
@@ -357,41 +385,41 @@ _G_SERIES: tuple[GkeMachineType, ...] = (
     ),
     *(
         _gpu(
-            f"g4-standard-{vcpus}",
-            "RTX PRO 6000",
-            "nvidia-rtx-pro-6000",
-            n,
-            vcpus,
-            mem,
-            None,
-            RdmaKind.NONE,
-            0,
-            None,
-            _src("§1b", "A", "D"),
-            "per-type bandwidth unknown (G4 series maximum 400 Gbps); NIC count unknown; "
-            "a third-party summary "
-            "says G4 uses PCIe Gen5 switches (no Google source, so not recorded)",
+            name=f"g4-standard-{vcpus}",
+            accelerator="RTX PRO 6000",
+            gke_accelerator="nvidia-rtx-pro-6000",
+            gpus=gpus,
+            vcpus=vcpus,
+            memory_gb=memory_gb,
+            max_nic_gbps=None,
+            rdma=RdmaKind.NONE,
+            rdma_nics=0,
+            nics=None,
+            source=_src("A", "D"),
+            note="per-type bandwidth unknown (G4 series maximum 400 Gbps); NIC count unknown; "
+            "a third-party summary says G4 uses PCIe Gen5 switches (no Google source, so not recorded)",
         )
-        for vcpus, n, mem in ((48, 1, 180), (96, 2, 360), (192, 4, 720), (384, 8, 1440))
+        for vcpus, gpus, memory_gb in ((48, 1, 180), (96, 2, 360), (192, 4, 720), (384, 8, 1440))
     ),
 )
 
 
 def _tpu(
+    *,
     name: str,
     accelerator: str,
-    label: str,
+    gke_accelerator: str,
     chips: int,
     vcpus: int | None,
     memory_gib: float | None,
-    single_host: str,
+    single_host_topology: str,
     source: str,
     note: str,
-    *,
     max_nic_gbps: float | None = None,
-    nic_count: int | None = None,
+    nics: int | None = None,
     pcie_generation: int | None = None,
     cores_known: bool = True,
+    min_gke_version: str | None = None,
 ) -> GkeMachineType:
     cores = _x86_cores(vcpus) if cores_known else None
     cores_note = _CORES_NOTE if cores is not None else "physical cores unknown"
@@ -406,141 +434,151 @@ def _tpu(
         pcie_generation=pcie_generation,
         rdma=RdmaKind.ICI,
         rdma_nic_count=None,
-        nic_count=nic_count,
+        nic_count=nics,
         arch=Arch.X86_64,
         source=source,
         note=f"{note}; {cores_note}",
-        gke_accelerator=label,
-        tpu_single_host_topology=single_host,
+        gke_accelerator=gke_accelerator,
+        tpu_single_host_topology=single_host_topology,
+        min_gke_version=min_gke_version,
     )
 
 
 _V5E_NIC = "2x100 Gbps NIC per host [T5e] (stated for v5e hosts, applied to every v5e type)"
 _V6E_PCIE = "PCIe Gen5 host [T6e]"
+_V6E_GKE = "1.31.2-gke.1115000"
+"""TPU v6e runs on GKE 1.31.2-gke.1115000 or later [G]."""
+_TPU7X_GKE = "1.34.0-gke.2201000"
+"""TPU7x runs on GKE Standard 1.34.0-gke.2201000 or later [T7]."""
 _TPU7X_NOTE = (
     "multi-host slices need a compute.ResourcePolicy workload_policy (HIGH_THROUGHPUT, accelerator_topology) "
-    "instead of tpu_topology; 2 containers per VM (xpk); host CPU architecture not described in the reference"
+    "instead of tpu_topology [T7]; 2 containers per VM [E]; host CPU architecture not described by these sources"
 )
 
 _TPU: tuple[GkeMachineType, ...] = (
     _tpu(
-        "ct5lp-hightpu-1t",
-        "TPU v5e",
-        "tpu-v5-lite-podslice",
-        1,
-        24,
-        gb_to_gib(48),
-        "1x1",
-        _src("§2", "X", "S", "T5e"),
-        _V5E_NIC,
+        name="ct5lp-hightpu-1t",
+        accelerator="TPU v5e",
+        gke_accelerator="tpu-v5-lite-podslice",
+        chips=1,
+        vcpus=24,
+        memory_gib=gb_to_gib(48),
+        single_host_topology="1x1",
+        source=_src("E", "S", "T5e"),
+        note=_V5E_NIC,
         max_nic_gbps=200,
-        nic_count=2,
+        nics=2,
     ),
     _tpu(
-        "ct5lp-hightpu-4t",
-        "TPU v5e",
-        "tpu-v5-lite-podslice",
-        4,
-        112,
-        gb_to_gib(192),
-        "2x2",
-        _src("§2", "X", "S", "T5e"),
-        _V5E_NIC,
+        name="ct5lp-hightpu-4t",
+        accelerator="TPU v5e",
+        gke_accelerator="tpu-v5-lite-podslice",
+        chips=4,
+        vcpus=112,
+        memory_gib=gb_to_gib(192),
+        single_host_topology="2x2",
+        source=_src("E", "S", "T5e"),
+        note=_V5E_NIC,
         max_nic_gbps=200,
-        nic_count=2,
+        nics=2,
     ),
     _tpu(
-        "ct5lp-hightpu-8t",
-        "TPU v5e",
-        "tpu-v5-lite-podslice",
-        8,
-        224,
-        gb_to_gib(384),
-        "2x4",
-        _src("§2", "S", "T5e"),
-        f"2 NUMA nodes; single-host 2x4 only; {_V5E_NIC}",
+        name="ct5lp-hightpu-8t",
+        accelerator="TPU v5e",
+        gke_accelerator="tpu-v5-lite-podslice",
+        chips=8,
+        vcpus=224,
+        memory_gib=gb_to_gib(384),
+        single_host_topology="2x4",
+        source=_src("S", "T5e"),
+        note=f"2 NUMA nodes; single-host 2x4 only; {_V5E_NIC}",
         max_nic_gbps=200,
-        nic_count=2,
+        nics=2,
     ),
     _tpu(
-        "ct5p-hightpu-4t",
-        "TPU v5p",
-        "tpu-v5p-slice",
-        4,
-        208,
-        gb_to_gib(448),
-        "2x2x1",
-        _src("§2", "X", "T5p"),
-        "max_nic_gbps = 4 chips x 50 Gbps DCN per chip [T5p] (derived); NIC count unknown",
+        name="ct5p-hightpu-4t",
+        accelerator="TPU v5p",
+        gke_accelerator="tpu-v5p-slice",
+        chips=4,
+        vcpus=208,
+        memory_gib=gb_to_gib(448),
+        single_host_topology="2x2x1",
+        source=_src("E", "T5p"),
+        note="max_nic_gbps = 4 chips x 50 Gbps DCN per chip [T5p] (derived); NIC count unknown",
         max_nic_gbps=200,
     ),
     _tpu(
-        "ct6e-standard-1t",
-        "TPU v6e",
-        "tpu-v6e-slice",
-        1,
-        44,
-        gb_to_gib(176),
-        "1x1",
-        _src("§2", "X", "P", "T6e"),
-        "conflict: host memory 448 GiB [P] vs 176 GB (unidentified third-party); conservative 176 GB kept; "
+        name="ct6e-standard-1t",
+        accelerator="TPU v6e",
+        gke_accelerator="tpu-v6e-slice",
+        chips=1,
+        vcpus=44,
+        memory_gib=gb_to_gib(176),
+        single_host_topology="1x1",
+        source=_src("E", "P", "T6e", "G"),
+        note="conflict: host memory 448 GiB [P] vs 176 GB (unidentified third-party); conservative 176 GB kept; "
         f"{_V6E_PCIE}; NIC bandwidth unknown",
         pcie_generation=5,
+        min_gke_version=_V6E_GKE,
     ),
     _tpu(
-        "ct6e-standard-4t",
-        "TPU v6e",
-        "tpu-v6e-slice",
-        4,
-        180,
-        720.0,
-        "2x2",
-        _src("§2", "X", "P", "T6e"),
-        f"{_V6E_PCIE}; NIC bandwidth unknown",
+        name="ct6e-standard-4t",
+        accelerator="TPU v6e",
+        gke_accelerator="tpu-v6e-slice",
+        chips=4,
+        vcpus=180,
+        memory_gib=720.0,
+        single_host_topology="2x2",
+        source=_src("E", "P", "T6e", "G"),
+        note=f"{_V6E_PCIE}; NIC bandwidth unknown",
         pcie_generation=5,
+        min_gke_version=_V6E_GKE,
     ),
     _tpu(
-        "ct6e-standard-8t",
-        "TPU v6e",
-        "tpu-v6e-slice",
-        8,
-        180,
-        1440.0,
-        "2x4",
-        _src("§2", "P", "T6e"),
-        "2 NUMA nodes; [T6e] also says 1,536 GiB DRAM per 8-chip host; conservative 1,440 GiB [P] kept; "
+        name="ct6e-standard-8t",
+        accelerator="TPU v6e",
+        gke_accelerator="tpu-v6e-slice",
+        chips=8,
+        vcpus=180,
+        memory_gib=1440.0,
+        single_host_topology="2x4",
+        source=_src("P", "T6e", "G"),
+        note="2 NUMA nodes; [T6e] also says 1,536 GiB DRAM per 8-chip host; conservative 1,440 GiB [P] kept; "
         f"single-host 2x4 only; {_V6E_PCIE}; NIC bandwidth unknown",
         pcie_generation=5,
+        min_gke_version=_V6E_GKE,
     ),
     _tpu(
-        "tpu7x-standard-4t",
-        "TPU7x",
-        "tpu7x",
-        4,
-        224,
-        960.0,
-        "2x2x1",
-        _src("§2", "X", "P", "T7"),
-        f"2 NUMA nodes; 2 NICs per VM (speed unknown); {_TPU7X_NOTE}",
-        nic_count=2,
+        name="tpu7x-standard-4t",
+        accelerator="TPU7x",
+        gke_accelerator="tpu7x",
+        chips=4,
+        vcpus=224,
+        memory_gib=960.0,
+        single_host_topology="2x2x1",
+        source=_src("E", "P", "T7"),
+        note=f"2 NUMA nodes; 2 NICs per VM (speed unknown) [T7]; {_TPU7X_NOTE}",
+        nics=2,
         cores_known=False,
+        min_gke_version=_TPU7X_GKE,
     ),
     _tpu(
-        "tpu7x-standard-1t",
-        "TPU7x",
-        "tpu7x",
-        1,
-        None,
-        None,
-        "1x1x1",
-        _src("§2", "X"),
-        "vCPU and memory unknown",
+        name="tpu7x-standard-1t",
+        accelerator="TPU7x",
+        gke_accelerator="tpu7x",
+        chips=1,
+        vcpus=None,
+        memory_gib=None,
+        single_host_topology="1x1x1",
+        source=_src("E", "T7"),
+        note="vCPU and memory unknown",
         cores_known=False,
+        min_gke_version=_TPU7X_GKE,
     ),
 )
 
 
-def _cpu(series: str, vcpus: int) -> GkeMachineType:
+def _cpu(*, series: str, vcpus: int) -> GkeMachineType:
     return GkeMachineType(
         name=f"{series}-standard-{vcpus}",
         accelerator=None,
@@ -555,16 +593,16 @@ def _cpu(series: str, vcpus: int) -> GkeMachineType:
         nic_count=None,
         arch=Arch.X86_64,
         source=(
-            f"Compute Engine naming convention {series}-standard-N = N vCPU, 4 GB per vCPU (general-purpose "
-            "machine docs; not in accelerator-catalog.md); system-pool use per llmd-providers.md §6"
+            f"Compute Engine naming convention {series}-standard-N = N vCPU, 4 GB per vCPU "
+            "(https://cloud.google.com/compute/docs/general-purpose-machines)"
         ),
         note=f"CPU-only system-pool type; {_CORES_NOTE}; bandwidth unknown",
     )
 
 
 _CPU: tuple[GkeMachineType, ...] = (
-    *(_cpu("e2", n) for n in (4, 8, 16, 32)),
-    *(_cpu("n2", n) for n in (16, 32)),
+    *(_cpu(series="e2", vcpus=n) for n in (4, 8, 16, 32)),
+    *(_cpu(series="n2", vcpus=n) for n in (16, 32)),
 )
 
 GKE_MACHINE_TYPES: dict[str, GkeMachineType] = {m.name: m for m in (*_A_SERIES, *_G_SERIES, *_TPU, *_CPU)}
@@ -594,14 +632,14 @@ def gke_rdma_nic_count(machine_type: str) -> int | None:
 
 # --- TPU slice topologies ------------------------------------------------------------------------
 #
-# 2D (v5e, v6e): GKE accepts an explicit list [X, S, T5e, P]. 3D (v5p, TPU7x): 2x2x1 on one host, then
+# 2D (v5e, v6e): GKE accepts an explicit list [E, S, T5e, P]. 3D (v5p, TPU7x): 2x2x1 on one host, then
 # 2x2x2, 2x2x4, 2x4x4, 4x4x4; beyond a 4x4x4 cube every dimension is a multiple of 4, up to a cap of
 # cubes per slice (v5p: 140 cubes = 8,960 chips [T5p]; TPU7x: 144 cubes = 9,216 chips [T7]).
 
 _CUBE_CHIPS = 4 * 4 * 4
 _SMALL_3D = ("2x2x1", "2x2x2", "2x2x4", "2x4x4")
 _MULTI_HOST_2D = ("2x4", "4x4", "4x8", "8x8", "8x16", "16x16")
-"""v5e multi-host list [X, S]; the reference abbreviates v6e's as "2x4 … 16x16" and this list is used."""
+"""v5e multi-host list [E, S]; [P] lists v6e's multi-host range as 2x4 to 16x16 and this list is used."""
 
 _TOPOLOGIES_2D: dict[str, tuple[str, ...]] = {
     "ct5lp-hightpu-1t": ("1x1",),

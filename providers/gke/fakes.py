@@ -6,6 +6,7 @@ range 203.0.113.0/24 (RFC 5737).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from llmd_infra.plan.fakes import FAKE_CA, InvokeFactory, OutputFactory, fake_ip
@@ -56,7 +57,15 @@ OUTPUTS: dict[str, OutputFactory] = {
     "gcp:serviceaccount/account:Account": _gcp_service_account,
 }
 
+def _gcp_project(args: dict[str, Any]) -> dict[str, Any]:
+    """A project with a stable 12-digit fake number (the GKE service agent's name is built from it)."""
+    project = args.get("projectId") or "offline-project"
+    number = str(10**11 + int(hashlib.sha256(project.encode()).hexdigest(), 16) % (9 * 10**11))
+    return {"projectId": project, "number": number, "name": project, "id": f"projects/{project}"}
+
+
 INVOKES: dict[str, InvokeFactory] = {
+    "gcp:organizations/getProject:getProject": _gcp_project,
     "gcp:organizations/getClientConfig:getClientConfig": lambda args: {
         "accessToken": "offline-access-token",
         "project": "offline-project",

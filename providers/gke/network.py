@@ -11,7 +11,14 @@ from llmd_infra.providers.gke.config import GkeClusterConfig
 from llmd_infra.providers.gke.sdk import gcp
 
 RDMA_MTU = 8896
-"""MTU of the gVNIC and RoCE VPCs (accelerator-catalog.md §3b)."""
+"""MTU of the gVNIC and RoCE VPCs (GoogleCloudPlatform/cluster-toolkit modules/network/gpu-rdma-vpc and
+examples/gke-a4/gke-a4.yaml; https://docs.cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute)."""
+GVNIC_DEVICE_MODE = "NetDevice"
+"""``deviceMode`` of the second gVNIC network: Cluster Toolkit gives every non-RDMA additional network
+``NetDevice`` (modules/scheduler/gke-cluster/main.tf @1047080), and the GKENetworkParamSet CRD requires a
+device mode for networks of type Device (GoogleCloudPlatform/gke-networking-api
+config/crds/networking.gke.io_gkenetworkparamsets.yaml @34c617f)."""
+RDMA_DEVICE_MODE = "RDMA"
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
 GKE_NETWORKING_GROUP = "networking.gke.io"
@@ -113,9 +120,11 @@ class ClusterNetwork(pulumi.ComponentResource):
 
 
 class RdmaNetwork(pulumi.ComponentResource):
-    """The manual multi-network RDMA path (llm-d's gIB path, accelerator-catalog.md §3b).
+    """The manual multi-network RDMA path (llm-d's gIB path; the networks of Cluster Toolkit's
+    examples/gke-a4/gke-a4.yaml @1047080).
 
-    A second gVNIC VPC (``gvnic-1``) and a RoCE VPC (network profile ``<zone>-vpc-roce``) with one
+    A second gVNIC VPC (``gvnic-1``, with the blueprint's internal-traffic firewall rule) and a RoCE VPC
+    (network profile ``<zone>-vpc-roce``, which needs no firewall rule) with one
     subnet per RDMA NIC; node pools attach them as ``additional_node_network_configs`` and
     :meth:`add_network_objects` creates the ``GKENetworkParamSet``/``Network`` objects named
     ``gvnic-1`` and ``rdma-0``..``rdma-N-1`` that llm-d's pod annotations reference.
@@ -167,6 +176,25 @@ class RdmaNetwork(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        # The blueprint lets the nodes of the second gVNIC network talk to each other (tcp, udp, icmp from
+        # the network's own range: examples/gke-a4/gke-a4.yaml @1047080, firewall rule "internal-1").
+        self.gvnic_firewall = gcp.compute.Firewall(
+            f"{name}-gvnic-internal",
+            gcp.compute.FirewallArgs(
+                name=f"{config.name}-gvnic-1-internal",
+                project=project,
+                network=self.gvnic_vpc.name,
+                direction="INGRESS",
+                source_ranges=[config.network.gvnic_cidr],
+                allows=[
+                    gcp.compute.FirewallAllowArgs(protocol="tcp", ports=["0-65535"]),
+                    gcp.compute.FirewallAllowArgs(protocol="udp", ports=["0-65535"]),
+                    gcp.compute.FirewallAllowArgs(protocol="icmp"),
+                ],
+                description=f"llmd-infra: traffic between the nodes of {config.name}'s second gVNIC network",
+            ),
+            opts=child,
+        )
         profile = pulumi.Output.concat("projects/", project, f"/global/networkProfiles/{zone}-vpc-roce")
         self.roce_vpc = gcp.compute.Network(
             f"{name}-roce-vpc",
@@ -207,15 +235,13 @@ class RdmaNetwork(pulumi.ComponentResource):
 
     def add_network_objects(self, provider: k8s.Provider, depends_on: list[pulumi.Resource]) -> None:
         """The ``GKENetworkParamSet`` and ``Network`` objects, then the component's outputs."""
-        entries: list[tuple[str, gcp.compute.Network, gcp.compute.Subnetwork, str | None]] = [
-            ("gvnic-1", self.gvnic_vpc, self.gvnic_subnet, None),
-            *((f"rdma-{i}", self.roce_vpc, s, "RDMA") for i, s in enumerate(self.rdma_subnets)),
+        entries: list[tuple[str, gcp.compute.Network, gcp.compute.Subnetwork, str]] = [
+            ("gvnic-1", self.gvnic_vpc, self.gvnic_subnet, GVNIC_DEVICE_MODE),
+            *((f"rdma-{i}", self.roce_vpc, s, RDMA_DEVICE_MODE) for i, s in enumerate(self.rdma_subnets)),
         ]
         opts = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=depends_on)
         for net_name, vpc, subnet, device_mode in entries:
-            spec: dict[str, Any] = {"vpc": vpc.name, "vpcSubnet": subnet.name}
-            if device_mode:
-                spec["deviceMode"] = device_mode
+            spec: dict[str, Any] = {"vpc": vpc.name, "vpcSubnet": subnet.name, "deviceMode": device_mode}
             params = k8s.apiextensions.CustomResource(
                 f"{self._name}-{net_name}-params",
                 api_version=GKE_NETWORKING_API,

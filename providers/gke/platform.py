@@ -15,6 +15,21 @@ NVIDIA_INSTALL_DIR = "/home/kubernetes/bin/nvidia"
 (NVIDIA/cloud-native-docs gpu-operator/google-gke.rst)."""
 
 
+TOPOLOGY_LABELS = (
+    # GKE labels nodes of dense (reservation-bound, compactly placed) A3/A4 capacity with the reserved block,
+    # sub-block and host they sit on; "the more label values two VMs share, the closer" they are
+    # (https://cloud.google.com/ai-hypercomputer/docs/workloads/schedule-gke-workloads-tas, "View the topology
+    # of your GKE cluster").
+    "cloud.google.com/gce-topology-block",
+    "cloud.google.com/gce-topology-subblock",
+    "cloud.google.com/gce-topology-host",
+    # Every GKE node carries its node pool's name; a standard TPU slice node pool is exactly one slice
+    # (llm-d/llm-d guides/pd-disaggregation/README.ds.md @ce96515, "Pinning Slices to Accelerator Domains").
+    "cloud.google.com/gke-nodepool",
+)
+"""Node labels GKE itself puts on nodes that say where they sit in the network."""
+
+
 def manages_gateway_crds(cluster_version: str) -> bool:
     """Whether a GKE version installs the GA Gateway API and GAIE CRDs itself."""
     return version_at_least(cluster_version, MANAGED_GATEWAY_CRDS_SINCE)
@@ -27,4 +42,5 @@ PLATFORM = PlatformProfile(
     gpu_toolkit_by_operator=True,
     nvidia_install_dir=NVIDIA_INSTALL_DIR,
     manages_gateway_crds=manages_gateway_crds,
+    topology_labels=TOPOLOGY_LABELS,
 )

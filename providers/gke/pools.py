@@ -8,26 +8,32 @@ from typing import Any
 import pulumi
 
 from llmd_infra.contract import MULTI_HOST_LABEL, AcceleratorPoolSummary
-from llmd_infra.providers.gke.config import AcceleratorPoolConfig, GkeClusterConfig
+from llmd_infra.providers.gke.config import GPU_TAINT_KEY, TPU_TAINT_KEY, AcceleratorPoolConfig, GkeClusterConfig
 from llmd_infra.providers.gke.network import RdmaNetwork
 from llmd_infra.providers.gke.sdk import gcp
 
 OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 """Access is governed by the node service account's IAM roles, as GKE recommends."""
 IMAGE_TYPE = "COS_CONTAINERD"
-"""Container-Optimized OS: CIS GKE 5.5.1; required for GPUDirect-RDMA (accelerator-catalog.md §3a)."""
+"""Container-Optimized OS: CIS GKE 5.5.1; required for GPUDirect-RDMA
+(https://docs.cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute)."""
 
-GPU_TAINT = ("nvidia.com/gpu", "present")
-TPU_TAINT = ("google.com/tpu", "present")
+GPU_TAINT = (GPU_TAINT_KEY, "present")
+TPU_TAINT = (TPU_TAINT_KEY, "present")
+
+DRANET_NIC_LABEL = "cloud.google.com/gke-networking-dra-driver"
+"""Schedules GKE's networking DRA driver (DRANET) on the pool: the one label every managed-DRANET pool gets
+(GoogleCloudPlatform/cluster-toolkit modules/compute/gke-node-pool/main.tf @1047080)."""
 
 DRANET_LABELS = {
-    # llm-d GKE README, DRA + managed DRANET node pool (llmd-providers.md §6.3): the --node-labels of its
-    # gcloud command, verbatim (goog-gke-accelerator-type is added per machine below). These are opt-in
-    # labels GKE's own DRA/DRANET setup pages ask users to put on a pool (gke-no-default-nvidia-gpu-device-plugin
-    # turns GKE's device plugin off; cloud.google.com/gke-networking-dra-driver schedules GKE's
-    # networking-dra-driver DaemonSet), so GKE accepts them as user labels even though it otherwise sets
+    # llm-d's GKE DRA + managed DRANET node pool (llm-d/llm-d docs/infrastructure/providers/gke/README.md
+    # @65f37a7, https://github.com/llm-d/llm-d/blob/main/docs/infrastructure/providers/gke/README.md): the
+    # --node-labels of its gcloud command, verbatim (goog-gke-accelerator-type is added per machine below).
+    # These are opt-in labels GKE's own DRA/DRANET setup pages ask users to put on a pool
+    # (gke-no-default-nvidia-gpu-device-plugin turns GKE's device plugin off; the DRANET label schedules
+    # GKE's networking-dra-driver DaemonSet), so GKE accepts them as user labels even though it otherwise sets
     # cloud.google.com/gke-* labels itself; no other key of that prefix is set here.
-    "cloud.google.com/gke-networking-dra-driver": "true",
+    DRANET_NIC_LABEL: "true",
     "nvidia.com/gpu.present": "true",
     "cloud.google.com/gke-nvidia-gpu-dra-driver": "true",
     "gke-no-default-nvidia-gpu-device-plugin": "true",
@@ -38,6 +44,10 @@ _EFFECTS = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE
 _DRIVER_VERSIONS = {"default": "DEFAULT", "latest": "LATEST", "disabled": "INSTALLATION_DISABLED"}
 
 NODE_COUNT_FIELDS = ["nodeCount", "initialNodeCount"]
+LOCAL_SSD_FIELD = "nodeConfig.ephemeralStorageLocalSsdConfig"
+"""GKE reads the machine type's local SSD count back (a pool asks for 0 = "the machine's own" on A4X), so
+the field is kept as created rather than diffed into a replacement (cluster-toolkit gke-node-pool/main.tf
+@1047080 ignores it the same way: "tied to machine types")."""
 
 
 def secure_node_config(
@@ -179,9 +189,12 @@ class AcceleratorPool(pulumi.ComponentResource):
         labels: dict[str, str] = {"llm-d.ai/pool": pool.name}
         if multi_host:
             labels[MULTI_HOST_LABEL] = "true"
-        if pool.rdma == "dranet":
+        if pool.dra_gpus():
             labels.update(DRANET_LABELS)
             labels[DRANET_ACCELERATOR_LABEL] = m.gke_accelerator or ""
+        elif pool.rdma == "dranet":
+            # A4X: DRANET for the NICs only; GKE's driver and device plugin serve nvidia.com/gpu.
+            labels[DRANET_NIC_LABEL] = "true"
         labels.update(pool.labels)
 
         taint_key, taint_value = TPU_TAINT if m.is_tpu else GPU_TAINT
@@ -211,6 +224,14 @@ class AcceleratorPool(pulumi.ComponentResource):
             ]
         if pool.rdma != "none":
             node_config.gvnic = gcp.container.NodePoolNodeConfigGvnicArgs(enabled=True)
+        local_ssds = pool.ephemeral_local_ssds()
+        if local_ssds is not None:
+            # The machine's local NVMe SSDs back ephemeral storage, as the A3 Ultra / A4 / A4X blueprints
+            # set it; llm-d's wide-EP GKE overlay caches under /mnt/stateful_partition/kube-ephemeral-ssd
+            # (llm-d/llm-d guides/wide-ep-lws/modelserver/gpu/vllm/gke/kustomization.yaml @ae2ec29).
+            node_config.ephemeral_storage_local_ssd_config = (
+                gcp.container.NodePoolNodeConfigEphemeralStorageLocalSsdConfigArgs(local_ssd_count=local_ssds)
+            )
         if pool.spot:
             node_config.spot = True
         if pool.flex_start:
@@ -267,8 +288,12 @@ class AcceleratorPool(pulumi.ComponentResource):
                 project=project,
                 node_locations=zones,
                 **_sizing(lo, hi, len(zones), autoscaled, location_policy="ANY"),
-                management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
-                # Scarce capacity: never surge extra accelerator VMs during upgrades (policy-anchors §9.2).
+                # Flex-start nodes are not repaired: GKE refuses auto-repair on them (cluster-toolkit
+                # gke-node-pool/main.tf @1047080: "enable_flex_start needs node auto_repair set to false").
+                management=gcp.container.NodePoolManagementArgs(auto_repair=not pool.flex_start, auto_upgrade=True),
+                # Scarce capacity: never surge extra accelerator VMs during upgrades; surge VMs "are subject to
+                # the resource quota of your project, resource availability, and reservation capacity"
+                # (https://cloud.google.com/kubernetes-engine/docs/how-to/node-upgrades-quota).
                 upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
                     strategy="SURGE", max_surge=0, max_unavailable=1
                 ),
@@ -279,13 +304,19 @@ class AcceleratorPool(pulumi.ComponentResource):
             ),
             # delete_before_replace: the pool has a fixed GKE name, so create-before-delete could never
             # succeed, and it would also need a second pool's worth of scarce accelerator quota or
-            # reservation (policy-anchors §9.1). The price is downtime: a replacement removes every node
-            # of the pool before the new ones come up. protect makes any replacement an explicit step.
+            # reservation ("May be necessary for resources that manage scarce resources",
+            # https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/). The price is downtime: a
+            # replacement removes every node of the pool before the new ones come up. protect makes any
+            # replacement an explicit step.
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=protect,
                 delete_before_replace=True,
-                ignore_changes=NODE_COUNT_FIELDS if autoscaled else None,
+                ignore_changes=[
+                    *(NODE_COUNT_FIELDS if autoscaled else []),
+                    *([LOCAL_SSD_FIELD] if local_ssds is not None else []),
+                ]
+                or None,
             ),
         )
         self.register_outputs({"nodePoolName": self.node_pool.name, "summary": dict(self.summary)})

@@ -32,6 +32,10 @@ from llmd_infra.providers.gke.catalog import gke_rdma_nic_count, tpu_topology_ho
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
 GKE_NODE_POOL = "gcp:container/nodePool:NodePool"
 
+_NO_LOCATION = (
+    "it sets no nodeLocations and no location of the pool or its cluster says where its nodes go (the "
+    "provider's default location decides): set nodeLocations to one zone"
+)
 _GKE_ZONE_RE = re.compile(r"^[a-z]+-[a-z]+\d+-[a-z]$")
 
 
@@ -47,6 +51,39 @@ def tpu_hosts(machine: str, topology: str) -> int | None:
         return None
 
 
+# Machine-type families whose name fixes the accelerator, for machine types the catalog does not list
+# (e.g. a2-highgpu-2g, ct4p-hightpu-4t). GPU families:
+# https://cloud.google.com/compute/docs/accelerator-optimized-machines; TPU families (the GKE machine
+# type of each TPU version): https://cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus.
+_MACHINE_FAMILY_ACCELERATORS: tuple[tuple[str, str], ...] = (
+    ("a4x-maxgpu-", "GB300"),
+    ("a4x-highgpu-", "GB200"),
+    ("a4-highgpu-", "B200"),
+    ("a3-ultragpu-", "H200"),
+    ("a3-megagpu-", "H100"),
+    ("a3-highgpu-", "H100"),
+    ("a3-edgegpu-", "H100"),
+    ("a2-ultragpu-", "A100"),
+    ("a2-megagpu-", "A100"),
+    ("a2-highgpu-", "A100"),
+    ("g4-standard-", "RTX PRO 6000"),
+    ("g2-standard-", "L4"),
+    ("tpu7x-", "TPU7x"),
+    ("ct6e-", "TPU v6e"),
+    ("ct5p-", "TPU v5p"),
+    ("ct5lp-", "TPU v5e"),
+    ("ct5l-", "TPU v5e"),
+    ("ct4p-", "TPU v4"),
+)
+
+
+def gke_machine_accelerator(machine: str | None) -> str | None:
+    """The accelerator a Compute Engine machine type's family fixes (``None``: none, or a general-purpose
+    family such as n1 whose GPUs are ``guestAccelerators``)."""
+    name = (machine or "").strip().lower()
+    return next((accelerator for prefix, accelerator in _MACHINE_FAMILY_ACCELERATORS if name.startswith(prefix)), None)
+
+
 @dataclass
 class GkePool(Pool):
     """A GKE node pool: a ``NodePool``, an inline ``nodePools[]`` entry or the kept default pool."""
@@ -57,31 +94,50 @@ class GkePool(Pool):
     """The pool's (or its cluster's) ``location`` — a zone or a region."""
     cluster_props: Mapping[str, Any] | None = None
     """Inline and default pools: the cluster's properties (a pool without ``nodeLocations`` takes the
-    cluster's); ``None`` for a standalone ``NodePool``, which cannot see its cluster."""
+    cluster's); ``None`` for a standalone ``NodePool``, whose cluster a resource policy cannot see
+    (the stack companion finds it: :meth:`cluster_placement_problems`)."""
 
-    def node_zones(self) -> tuple[list[str] | None, str]:
+    @property
+    def standalone(self) -> bool:
+        return self.cluster_props is None
+
+    def own_zones(self) -> list[str]:
+        return sorted({str(z) for z in as_list(get(self.props, "nodeLocations"))})
+
+    def node_zones(
+        self, cluster: Mapping[str, Any] | None = None, cluster_name: str = ""
+    ) -> tuple[list[str] | None, str]:
         """The zones the pool's nodes go to, and where that comes from.
 
-        ``nodeLocations`` of the pool; else the cluster's (inline and default pools), which for a
-        zonal cluster also include the cluster's own zone; else the pool's zonal location. ``None``
-        when no property says it: a standalone ``NodePool`` without ``nodeLocations`` inherits the
-        cluster's ``node_locations``, which it cannot see. Read lazily (values may be unknown).
+        ``nodeLocations`` of the pool; else its cluster's (``cluster``, default the inline pool's
+        own cluster), which for a zonal cluster also include the cluster's own zone; else the zone
+        of a zonal cluster. ``None`` when no property says it (a regional cluster without
+        ``nodeLocations`` spreads its pools over the region; a standalone pool's cluster may be out
+        of sight). Read lazily (values may be unknown).
         """
-        own = sorted({str(z) for z in as_list(get(self.props, "nodeLocations"))})
+        own = self.own_zones()
         if own:
             return own, "nodeLocations"
-        if self.cluster_props is not None:
-            inherited = {str(z) for z in as_list(get(self.cluster_props, "nodeLocations"))}
-            cluster_location = as_str(get(self.cluster_props, "location"))
-            if inherited:
-                if is_gke_zone(cluster_location):
-                    inherited.add(str(cluster_location))
-                    return sorted(inherited), "the zonal cluster's location and nodeLocations, which it inherits"
-                return sorted(inherited), "the cluster's nodeLocations, which it inherits"
-            if is_gke_zone(self.location):
-                return [str(self.location)], "location"
+        cluster = self.cluster_props if cluster is None else cluster
+        if cluster is None:
             return None, ""
+        inherited = {str(z) for z in as_list(get(cluster, "nodeLocations"))}
+        cluster_location = as_str(get(cluster, "location")) or self.location
+        if inherited:
+            if is_gke_zone(cluster_location):
+                inherited.add(str(cluster_location))
+                if cluster_name:
+                    return sorted(inherited), f"the location and nodeLocations of its zonal cluster '{cluster_name}'"
+                return sorted(inherited), "the zonal cluster's location and nodeLocations, which it inherits"
+            if cluster_name:
+                return sorted(inherited), f"the nodeLocations of its cluster '{cluster_name}'"
+            return sorted(inherited), "the cluster's nodeLocations, which it inherits"
+        if is_gke_zone(cluster_location):
+            return [str(cluster_location)], "location"
         return None, ""
+
+    def implied_accelerator(self) -> str | None:
+        return gke_machine_accelerator(self.machine)
 
     @property
     def tpu_topology(self) -> str | None:
@@ -95,20 +151,50 @@ class GkePool(Pool):
         return None
 
     def _zone_problem(self) -> str | None:
+        if self.standalone and not self.own_zones():
+            return None  # its zones are its cluster's: judged with the cluster (cluster_placement_problems)
         zones, source = self.node_zones()
         if zones is not None:
             if len(zones) > 1:
                 return f"it spreads over {len(zones)} zones ({source} {', '.join(zones)})"
             return None
-        if self.location and not is_gke_zone(self.location):
-            return (
-                f'it has no nodeLocations in the regional location "{self.location}", so its nodes spread '
-                "over the region's zones"
-            )
+        if not self.location:
+            return _NO_LOCATION
         return (
-            "it sets no nodeLocations, so it takes its cluster's node_locations, which may span several zones: "
-            "set nodeLocations to one zone"
+            f'it has no nodeLocations in the regional location "{self.location}", so its nodes spread '
+            "over the region's zones"
         )
+
+    def _cluster_zone_problem(self, cluster: StackResource | None) -> str | None:
+        if not self.standalone or self.own_zones():
+            return None
+        if cluster is None:
+            if self.location and not is_gke_zone(self.location):
+                return (
+                    f'it has no nodeLocations in the regional location "{self.location}", so its nodes spread '
+                    "over the region's zones unless its cluster (not in this stack) pins one zone: set "
+                    "nodeLocations to one zone"
+                )
+            return (
+                "it sets no nodeLocations, so it takes its cluster's node_locations, and its cluster is not in "
+                "this stack to show they are one zone: set nodeLocations to one zone"
+            )
+        zones, source = self.node_zones(cluster.props, cluster.name)
+        if zones is None:
+            location = as_str(get(cluster.props, "location")) or self.location
+            if not location:
+                return _NO_LOCATION
+            return (
+                f"it sets no nodeLocations and its cluster '{cluster.name}' is regional "
+                f'("{location}") without nodeLocations, so its nodes spread over the region\'s zones'
+            )
+        if len(zones) > 1:
+            return f"it spreads over {len(zones)} zones ({source} {', '.join(zones)})"
+        return None
+
+    def cluster_placement_problems(self, cluster: StackResource | None, deferred: Deferred) -> list[str]:
+        problem = deferred.run(partial(self._cluster_zone_problem, cluster))
+        return [problem] if problem else []
 
     def _policy_problem(self) -> str | None:
         if self.is_tpu:
@@ -222,6 +308,7 @@ READER = ResourceReader(
     version_types=frozenset({GKE_CLUSTER, GKE_NODE_POOL}),
     versions=read_versions,
     cluster_types=frozenset({GKE_CLUSTER}),
+    cluster_links={GKE_NODE_POOL: "cluster"},
     remediation={
         "kubernetes-version": (
             "GKE: set min_master_version / node_version / version to {kubernetes} or newer (or leave them unset "

@@ -5,9 +5,10 @@ all --memory no-limit`` on a g6.12xlarge (``.github/workflows/e2e-accelerator-te
 llm-d/llm-d); llm-d's minikube page asks for a host like g6e.12xlarge and gives the container-toolkit
 checks (``docs/infra-providers/minikube/README.md``). This component runs the same start, with a pinned
 Kubernetes version, on a named profile, with the profile's own kubeconfig.
-"""
 
-from __future__ import annotations
+The class annotations of ``MinikubeCluster`` are the outputs of the ``llmd-infra`` package schema (the
+SDK's analyzer reads them at run time), so this module does not use ``from __future__ import annotations``.
+"""
 
 from typing import Any, cast
 
@@ -22,6 +23,7 @@ from llmd_infra.config.addons import GatewayApiCrdsConfig, LwsConfig
 from llmd_infra.config.base import validate_model
 from llmd_infra.config.stack import StackSettings
 from llmd_infra.contract import CLUSTER_OUTPUTS, AcceleratorPoolSummary
+from llmd_infra.hosting import component_type
 from llmd_infra.providers.minikube.args import MinikubeClusterArgs
 from llmd_infra.providers.minikube.catalog import HOST
 from llmd_infra.providers.minikube.commands import (
@@ -108,10 +110,17 @@ class MinikubeCluster(pulumi.ComponentResource):
     """
 
     kubeconfig: pulumi.Output[str]
+    """The profile's flattened kubeconfig (a secret; its context is the profile)."""
     cluster_name: pulumi.Output[str]
+    """The minikube profile."""
     k8s_provider: k8s.Provider
-    system_pool: pulumi.Resource
+    """Kubernetes provider for your own in-cluster resources (replaced exactly when the profile is)."""
     accelerator_pools: pulumi.Output[list[AcceleratorPoolSummary]]
+    """The host's GPUs as one pool, described in requirement terms."""
+
+    protected_by_default = False
+    """A minikube profile is disposable: built from another language without the ``protect`` option, it
+    stays unprotected, as in Python (read by :mod:`llmd_infra.component_provider`; not an output)."""
 
     def __init__(self, name: str, args: MinikubeClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         caller_protect = opts.protect if opts is not None and opts.protect is not None else False
@@ -121,7 +130,7 @@ class MinikubeCluster(pulumi.ComponentResource):
         self.config = config
         props = config.model_dump(by_alias=True, exclude={"provider"})
         props["protect"] = protect
-        super().__init__(TYPE, name, props, opts)
+        super().__init__(component_type(TYPE), name, props, opts)
         child = pulumi.ResourceOptions(parent=self)
         start = start_command(config)
 
@@ -155,7 +164,7 @@ class MinikubeCluster(pulumi.ComponentResource):
                 replace_on_changes=["create"] if downgrade else None,
             ),
         )
-        self.system_pool = self.profile
+        self.system_pool: pulumi.Resource = self.profile
         self.kubeconfig_command, self.kubeconfig = profile_kubeconfig(name, config.name, self.profile, start, self)
         self.kubeconfig_path = kubeconfig_file(config.name)
         """Where the kubeconfig file is, as the shell writes it (``$HOME/...``); not an output: the policy
@@ -174,7 +183,7 @@ class MinikubeCluster(pulumi.ComponentResource):
         # --- add-ons (after the profile; the only node carries the GPUs) -----------------------------
         self.lws: LeaderWorkerSet | None
         self.gateway_crds: GatewayApiCrds | None
-        self.lws, self.gateway_crds = install_shared_addons(
+        self.lws, self.gateway_crds, _ = install_shared_addons(
             name,
             lws=lws,
             gateway_crds=gateway,

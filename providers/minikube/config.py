@@ -199,6 +199,7 @@ ADDONS = AddonSupport(
         "draDriver": "minikube exposes the GPUs through its NVIDIA device plugin add-on",
         "amdGpuOperator": "this provider runs minikube with NVIDIA GPUs (--gpus all)",
         "nfd": "no add-on on minikube needs Node Feature Discovery",
+        "kueue": "a single node has no multi-host pool to schedule topology-aware",
     },
 )
 """``llmd-infra:addons`` sections the minikube provider installs, and the ones it refuses with the reason."""

@@ -1,7 +1,7 @@
-"""EC2 instance types for OpenShift (ROSA / self-managed OCP) MachineSets: GPU types (§5a) and two
-CPU types for control planes.
+"""EC2 instance types for OpenShift (ROSA / self-managed OCP) MachineSets: GPU types and two CPU
+types for control planes.
 
-Sources (``accelerator-catalog.md`` §5):
+Sources:
 
 * [AWS] https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html — vCPU, cores, GiB, network,
   network cards, EFA. AWS lists memory in GiB, so rows store it as given; cores are AWS's figures.
@@ -18,11 +18,13 @@ Choices, and why:
   example); 0 where EFA is not supported.
 * The CPU rows are not in the accelerator reference: 16 vCPU / 64 GiB is AWS's published size of
   ``m6a.4xlarge`` / ``m6i.4xlarge``; llm-d's OpenShift-on-AWS reference used m6a.4xlarge control
-  planes (``llmd-providers.md`` §8). Their cores are vCPU/2 (two threads per core), derived.
+  planes (https://github.com/llm-d/llm-d/tree/main/docs/infrastructure/providers/openshift-aws). Their
+  cores are vCPU/2 (two threads per core), derived.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -37,8 +39,10 @@ class AwsInstanceType(MachineShape):
     efa_supported: bool | None = None
     network_cards: int | None = None
 
-_AWS = "accelerator-catalog.md §5a [AWS] docs.aws.amazon.com/ec2/latest/instancetypes/ac.html"
-_EFA = "[EFA] docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html"
+
+_AWS = "https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html"
+_EFA = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html"
+_LLMD_MINIKUBE = "https://github.com/llm-d/llm-d/tree/main/docs/infrastructure/providers/minikube"
 
 
 def _gpu(
@@ -79,79 +83,296 @@ def _gpu(
 
 
 _GPU: tuple[AwsInstanceType, ...] = (
-    _gpu("g6.xlarge", "L4", 1, 4, 2, 16, 2.5, 1, False, "burst 10 Gbps; L4 22 GiB usable"),
-    _gpu("g6.2xlarge", "L4", 1, 8, 4, 32, 5, 1, False, "burst 10 Gbps"),
-    _gpu("g6.4xlarge", "L4", 1, 16, 8, 64, 10, 1, False, "burst 25 Gbps"),
-    _gpu("g6.8xlarge", "L4", 1, 32, 16, 128, 25, 1, True),
-    _gpu("g6.12xlarge", "L4", 4, 48, 24, 192, 40, 1, True, "llm-d minikube CI host (llmd-providers.md §10)"),
-    _gpu("g6.16xlarge", "L4", 1, 64, 32, 256, 25, 1, True),
-    _gpu("g6.24xlarge", "L4", 4, 96, 48, 384, 50, 1, True),
-    _gpu("g6.48xlarge", "L4", 8, 192, 96, 768, 100, 1, True),
-    _gpu("g6e.xlarge", "L40S", 1, 4, 2, 32, 2.5, 1, False, "burst 20 Gbps; L40S 44 GiB"),
-    _gpu("g6e.2xlarge", "L40S", 1, 8, 4, 64, 5, 1, False, "burst 20 Gbps; ocp-gpu-setup 'L40S single'"),
-    _gpu("g6e.4xlarge", "L40S", 1, 16, 8, 128, 20, 1, None),
-    _gpu("g6e.8xlarge", "L40S", 1, 32, 16, 256, 25, 1, True),
     _gpu(
-        "g6e.12xlarge",
-        "L40S",
-        4,
-        48,
-        24,
-        384,
-        100,
-        1,
-        True,
-        "llm-d minikube doc minimum host (llmd-providers.md §10)",
+        name="g6.xlarge",
+        accelerator="L4",
+        count=1,
+        vcpus=4,
+        cores=2,
+        memory_gib=16,
+        gbps=2.5,
+        network_cards=1,
+        efa=False,
+        note="burst 10 Gbps; L4 22 GiB usable",
     ),
-    _gpu("g6e.16xlarge", "L40S", 1, 64, 32, 512, 35, 1, True),
-    _gpu("g6e.24xlarge", "L40S", 4, 96, 48, 768, 200, 2, True),
-    _gpu("g6e.48xlarge", "L40S", 8, 192, 96, 1536, 400, 4, True),
-    _gpu("p4d.24xlarge", "A100", 8, 96, 48, 1152, 400, 4, True, "A100 40GB; 400 Gbps = 4x100"),
-    _gpu("p4de.24xlarge", "A100", 8, 96, 48, 1152, 400, 4, True, "A100 80GB; 400 Gbps = 4x100"),
-    _gpu("p5.4xlarge", "H100", 1, 16, 8, 256, 100, 1, None),
     _gpu(
-        "p5.48xlarge",
-        "H100",
-        8,
-        192,
-        96,
-        2048,
-        3200,
-        32,
-        True,
-        "[EFA] example: 32 EFA + 1 ENA interfaces",
+        name="g6.2xlarge",
+        accelerator="L4",
+        count=1,
+        vcpus=8,
+        cores=4,
+        memory_gib=32,
+        gbps=5,
+        network_cards=1,
+        efa=False,
+        note="burst 10 Gbps",
+    ),
+    _gpu(
+        name="g6.4xlarge",
+        accelerator="L4",
+        count=1,
+        vcpus=16,
+        cores=8,
+        memory_gib=64,
+        gbps=10,
+        network_cards=1,
+        efa=False,
+        note="burst 25 Gbps",
+    ),
+    _gpu(
+        name="g6.8xlarge",
+        accelerator="L4",
+        count=1,
+        vcpus=32,
+        cores=16,
+        memory_gib=128,
+        gbps=25,
+        network_cards=1,
+        efa=True,
+    ),
+    _gpu(
+        name="g6.12xlarge",
+        accelerator="L4",
+        count=4,
+        vcpus=48,
+        cores=24,
+        memory_gib=192,
+        gbps=40,
+        network_cards=1,
+        efa=True,
+        note=f"llm-d minikube CI host ({_LLMD_MINIKUBE})",
+    ),
+    _gpu(
+        name="g6.16xlarge",
+        accelerator="L4",
+        count=1,
+        vcpus=64,
+        cores=32,
+        memory_gib=256,
+        gbps=25,
+        network_cards=1,
+        efa=True,
+    ),
+    _gpu(
+        name="g6.24xlarge",
+        accelerator="L4",
+        count=4,
+        vcpus=96,
+        cores=48,
+        memory_gib=384,
+        gbps=50,
+        network_cards=1,
+        efa=True,
+    ),
+    _gpu(
+        name="g6.48xlarge",
+        accelerator="L4",
+        count=8,
+        vcpus=192,
+        cores=96,
+        memory_gib=768,
+        gbps=100,
+        network_cards=1,
+        efa=True,
+    ),
+    _gpu(
+        name="g6e.xlarge",
+        accelerator="L40S",
+        count=1,
+        vcpus=4,
+        cores=2,
+        memory_gib=32,
+        gbps=2.5,
+        network_cards=1,
+        efa=False,
+        note="burst 20 Gbps; L40S 44 GiB",
+    ),
+    _gpu(
+        name="g6e.2xlarge",
+        accelerator="L40S",
+        count=1,
+        vcpus=8,
+        cores=4,
+        memory_gib=64,
+        gbps=5,
+        network_cards=1,
+        efa=False,
+        note="burst 20 Gbps; ocp-gpu-setup 'L40S single'",
+    ),
+    _gpu(
+        name="g6e.4xlarge",
+        accelerator="L40S",
+        count=1,
+        vcpus=16,
+        cores=8,
+        memory_gib=128,
+        gbps=20,
+        network_cards=1,
+        efa=None,
+    ),
+    _gpu(
+        name="g6e.8xlarge",
+        accelerator="L40S",
+        count=1,
+        vcpus=32,
+        cores=16,
+        memory_gib=256,
+        gbps=25,
+        network_cards=1,
+        efa=True,
+    ),
+    _gpu(
+        name="g6e.12xlarge",
+        accelerator="L40S",
+        count=4,
+        vcpus=48,
+        cores=24,
+        memory_gib=384,
+        gbps=100,
+        network_cards=1,
+        efa=True,
+        note=f"llm-d minikube doc minimum host ({_LLMD_MINIKUBE})",
+    ),
+    _gpu(
+        name="g6e.16xlarge",
+        accelerator="L40S",
+        count=1,
+        vcpus=64,
+        cores=32,
+        memory_gib=512,
+        gbps=35,
+        network_cards=1,
+        efa=True,
+    ),
+    _gpu(
+        name="g6e.24xlarge",
+        accelerator="L40S",
+        count=4,
+        vcpus=96,
+        cores=48,
+        memory_gib=768,
+        gbps=200,
+        network_cards=2,
+        efa=True,
+    ),
+    _gpu(
+        name="g6e.48xlarge",
+        accelerator="L40S",
+        count=8,
+        vcpus=192,
+        cores=96,
+        memory_gib=1536,
+        gbps=400,
+        network_cards=4,
+        efa=True,
+    ),
+    _gpu(
+        name="p4d.24xlarge",
+        accelerator="A100",
+        count=8,
+        vcpus=96,
+        cores=48,
+        memory_gib=1152,
+        gbps=400,
+        network_cards=4,
+        efa=True,
+        note="A100 40GB; 400 Gbps = 4x100",
+    ),
+    _gpu(
+        name="p4de.24xlarge",
+        accelerator="A100",
+        count=8,
+        vcpus=96,
+        cores=48,
+        memory_gib=1152,
+        gbps=400,
+        network_cards=4,
+        efa=True,
+        note="A100 80GB; 400 Gbps = 4x100",
+    ),
+    _gpu(
+        name="p5.4xlarge",
+        accelerator="H100",
+        count=1,
+        vcpus=16,
+        cores=8,
+        memory_gib=256,
+        gbps=100,
+        network_cards=1,
+        efa=None,
+    ),
+    _gpu(
+        name="p5.48xlarge",
+        accelerator="H100",
+        count=8,
+        vcpus=192,
+        cores=96,
+        memory_gib=2048,
+        gbps=3200,
+        network_cards=32,
+        efa=True,
+        note="[EFA] example: 32 EFA + 1 ENA interfaces",
         rdma_nic_count=32,
         source=f"{_AWS}; {_EFA}",
     ),
-    _gpu("p5e.48xlarge", "H200", 8, 192, 96, 2048, 3200, 32, True),
     _gpu(
-        "p5en.48xlarge",
-        "H200",
-        8,
-        192,
-        96,
-        2048,
-        3200,
-        16,
-        True,
-        "Sapphire Rapids; Nitro v5; PCIe Gen5 per a third-party source only (not recorded); "
+        name="p5e.48xlarge",
+        accelerator="H200",
+        count=8,
+        vcpus=192,
+        cores=96,
+        memory_gib=2048,
+        gbps=3200,
+        network_cards=32,
+        efa=True,
+    ),
+    _gpu(
+        name="p5en.48xlarge",
+        accelerator="H200",
+        count=8,
+        vcpus=192,
+        cores=96,
+        memory_gib=2048,
+        gbps=3200,
+        network_cards=16,
+        efa=True,
+        note="Sapphire Rapids; Nitro v5; PCIe Gen5 per a third-party source only (not recorded); "
         "llm-d AWS P/D overlay target",
     ),
     _gpu(
-        "p6-b200.48xlarge", "B200", 8, 192, 96, 2048, 3200, 8, True, "B200 179 GiB; Emerald Rapids; Nitro v6"
+        name="p6-b200.48xlarge",
+        accelerator="B200",
+        count=8,
+        vcpus=192,
+        cores=96,
+        memory_gib=2048,
+        gbps=3200,
+        network_cards=8,
+        efa=True,
+        note="B200 179 GiB; Emerald Rapids; Nitro v6",
     ),
-    _gpu("p6-b300.48xlarge", "B300", 8, 192, 96, 4096, 6400, 17, True),
     _gpu(
-        "p6e-gb200.36xlarge",
-        "GB200",
-        4,
-        144,
-        144,
-        960,
-        3200,
-        17,
-        True,
-        "B200 in GB200 (185 GiB); Grace Arm, 1 thread per core; no Spot; no ENA Express; UltraServer = 18 "
+        name="p6-b300.48xlarge",
+        accelerator="B300",
+        count=8,
+        vcpus=192,
+        cores=96,
+        memory_gib=4096,
+        gbps=6400,
+        network_cards=17,
+        efa=True,
+    ),
+    _gpu(
+        name="p6e-gb200.36xlarge",
+        accelerator="GB200",
+        count=4,
+        vcpus=144,
+        cores=144,
+        memory_gib=960,
+        gbps=3200,
+        network_cards=17,
+        efa=True,
+        note="B200 in GB200 (185 GiB); Grace Arm, 1 thread per core; no Spot; no ENA Express; UltraServer = 18 "
         "instances / one 72-GPU NVLink domain with IMEX (third-party)",
         arch=Arch.ARM64,
     ),
@@ -173,14 +394,14 @@ def _cpu(name: str) -> AwsInstanceType:
         nic_count=None,
         arch=Arch.X86_64,
         source="AWS general-purpose instance sizes (docs.aws.amazon.com/ec2/latest/instancetypes/gp.html); "
-        "not in accelerator-catalog.md; control-plane use per llmd-providers.md §8",
+        "control-plane use per llm-d's OpenShift-on-AWS reference (docs/infrastructure/providers/openshift-aws)",
         note="CPU-only control-plane type; physical cores = vCPU/2 (derived); bandwidth and EFA unknown",
         efa_supported=None,
         network_cards=None,
     )
 
 
-_CPU: tuple[AwsInstanceType, ...] = (_cpu("m6a.4xlarge"), _cpu("m6i.4xlarge"))
+_CPU: tuple[AwsInstanceType, ...] = (_cpu(name="m6a.4xlarge"), _cpu(name="m6i.4xlarge"))
 
 AWS_INSTANCE_TYPES: dict[str, AwsInstanceType] = {t.name: t for t in (*_GPU, *_CPU)}
 """Instance type name → row."""
@@ -200,9 +421,38 @@ machine_shape = aws_instance_type
 # for 4.17-4.21. 4.22 is left out: two sources say Kubernetes 1.35, one says 1.34, and an unknown
 # stays unknown rather than guessed.
 
-OPENSHIFT_KUBERNETES: Mapping[int, int] = MappingProxyType(
-    {15: 28, 16: 29, 17: 30, 18: 31, 19: 32, 20: 33, 21: 34}
-)
+OPENSHIFT_KUBERNETES: Mapping[int, int] = MappingProxyType({15: 28, 16: 29, 17: 30, 18: 31, 19: 32, 20: 33, 21: 34})
 """OpenShift 4.<key> ships Kubernetes 1.<value>."""
 
-OPENSHIFT_SOURCE = "accelerator-catalog.md §5c (Red Hat release notes; OKD docs; third-party for 4.17-4.21)"
+OPENSHIFT_SOURCE = (
+    "Red Hat OpenShift release notes (https://docs.redhat.com/en/documentation/openshift_container_platform/); "
+    "OKD docs (https://docs.okd.io/); third-party listings for 4.17-4.21"
+)
+
+GATEWAY_API_MANAGED_SINCE = 19
+"""From OpenShift 4.19 the Ingress Operator owns the Gateway API CRDs: a ValidatingAdmissionPolicy
+(``openshift-ingress-operator-gatewayapi-crd-admission``) refuses every other writer (OpenShift 4.19 docs,
+"Gateway API with OpenShift Container Platform Networking"; openshift/cluster-ingress-operator). GAIE's
+CRDs are not among them."""
+
+# --- Red Hat's Leader Worker Set Operator and the LWS it runs -----------------------------------
+
+LWS_OPERATOR_PACKAGE = "leader-worker-set"
+"""The operator's OLM package (openshift/lws-operator ``metadata/annotations.yaml``)."""
+
+LWS_OPERATOR_UPSTREAM: Mapping[str, str] = MappingProxyType({"1.0": "kubernetes-sigs/lws v0.7.0"})
+"""Leader Worker Set Operator ``<major>.<minor>`` -> the upstream LWS tag its operand is built from. Operator
+1.0's operand (``lws-operand-1-0``) builds openshift/kubernetes-sigs-lws at the release branch of that tag
+(``charts/lws/Chart.yaml`` ``appVersion: "v0.7.0"``); its channel is ``stable-v1.0`` and its CSV
+``leader-worker-set.v1.0.0`` (openshift/lws-operator ``fbc`` branch, ``v4.20/catalog/lws-operator/catalog.json``)."""
+
+
+def lws_operator_lws_version(channel: str | None, starting_csv: str | None) -> str | None:
+    """The LWS release a ``leader-worker-set`` Subscription installs: read from its ``startingCSV``
+    (``leader-worker-set.v1.0.0``) or its channel (``stable-v1.0``); ``None`` when the table does not say."""
+    for text, pattern in ((starting_csv, r"^leader-worker-set\.v(\d+)\.(\d+)\."), (channel, r"^stable-v(\d+)\.(\d+)$")):
+        match = re.match(pattern, text or "")
+        if match:
+            upstream = LWS_OPERATOR_UPSTREAM.get(f"{match.group(1)}.{match.group(2)}")
+            return upstream.rsplit(" ", 1)[-1].removeprefix("v") if upstream else None
+    return None

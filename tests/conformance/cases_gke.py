@@ -43,5 +43,6 @@ CASES = [
     _case("gke-a3-ultra"),
     _case("gke-a4-rdma"),
     _case("gke-tpu-v6e"),
+    _case("gke-tpu-v6e-single"),
     _case("gke-l4-dev", protected=False),
 ]

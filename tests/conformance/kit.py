@@ -67,7 +67,8 @@ class ConformanceCase:
     @property
     def foreign_sdks(self) -> tuple[str, ...]:
         """Every other provider's cloud SDK modules, which this provider must never import."""
-        return tuple(m for name, mods in registry.SDKS.items() if name != self.provider for m in mods)
+        own = set(self.sdks)
+        return tuple(sorted({m for mods in registry.SDKS.values() for m in mods} - own))
 
 
 def accelerator_pools(plan: Plan, case: ConformanceCase) -> list[PlannedResource]:

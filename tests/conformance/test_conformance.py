@@ -128,7 +128,12 @@ def test_addons_never_wait_for_accelerator_pools(case: ConformanceCase) -> None:
     pools = {r.urn for r in kit.accelerator_pools(plan, case)}
     assert bool(pools) is not case.single_node, "accelerator pool resources (none in single-node mode)"
     pool_related = kit.expand(pools, plan)
-    kube = [r for r in plan.resources if r.type.startswith("kubernetes:") or r.type.startswith("llmd-infra:addons:")]
+    # Pools that are Kubernetes objects themselves (OpenShift MachineSets and their autoscalers) are no add-ons.
+    kube = [
+        r
+        for r in plan.resources
+        if (r.type.startswith("kubernetes:") or r.type.startswith("llmd-infra:addons:")) and r.urn not in pool_related
+    ]
     for resource in kube:
         waits_for = kit.dependency_closure(plan, resource)
         assert not (waits_for & pool_related), f"{resource.type} {resource.name} waits for an accelerator pool"
