@@ -169,6 +169,18 @@ resource "google_container_cluster" "cluster" {
     master_global_access_config { enabled = true }
   }
   release_channel { channel = "REGULAR" }
+  binary_authorization { evaluation_mode = "PROJECT_SINGLETON_POLICY_ENFORCE" }
+  maintenance_policy {
+    daily_maintenance_window { start_time = "09:00" }
+    maintenance_exclusion {
+      exclusion_name = "hold-minor-and-node-upgrades"
+      start_time     = "2026-01-01T00:00:00Z"
+      exclusion_options {
+        scope              = "NO_MINOR_OR_NODE_UPGRADES"
+        end_time_behavior  = "UNTIL_END_OF_SUPPORT"
+      }
+    }
+  }
   security_posture_config { mode = "BASIC" }
   workload_identity_config { workload_pool = "${local.project}.svc.id.goog" }
 
@@ -350,6 +362,110 @@ resource "helm_release" "nvidia_dra" {
     }
   })]
   depends_on = [google_container_node_pool.system]
+}
+
+# Kueue: topology-aware admission of the H200 pool's GPUs (ResourceFlavor on the pool's label and
+# taint, GKE's block/sub-block/host topology, one ClusterQueue with the pool's GPU quota).
+resource "kubernetes_namespace" "kueue" {
+  metadata { name = "kueue-system" }
+  depends_on = [google_container_node_pool.system]
+}
+
+resource "helm_release" "kueue" {
+  name            = "kueue"
+  namespace       = kubernetes_namespace.kueue.metadata[0].name
+  chart           = "oci://registry.k8s.io/kueue/charts/kueue"
+  version         = "0.19.2"
+  atomic          = true
+  cleanup_on_fail = true
+  max_history     = 10
+  timeout         = 600
+  values = [yamlencode({
+    managerConfig = {
+      controllerManagerConfigYaml = <<-YAML
+        apiVersion: config.kueue.x-k8s.io/v1beta2
+        kind: Configuration
+        integrations:
+          frameworks:
+          - batch/job
+          - pod
+          - deployment
+          - statefulset
+          - leaderworkerset.x-k8s.io/leaderworkerset
+        resources:
+          quotaCheckStrategy: IgnoreUndeclared
+          deviceClassMappings:
+          - name: nvidia.com/gpu
+            deviceClassNames:
+            - gpu.nvidia.com
+          - name: google.com/mrdma
+            deviceClassNames:
+            - mrdma.google.com
+      YAML
+    }
+  })]
+  lifecycle { prevent_destroy = true }
+  depends_on = [google_container_node_pool.system]
+}
+
+resource "kubernetes_manifest" "kueue_topology" {
+  manifest = {
+    apiVersion = "kueue.x-k8s.io/v1beta2"
+    kind       = "Topology"
+    metadata   = { name = "gke-default-04bdd5" }
+    spec = {
+      levels = [
+        { nodeLabel = "cloud.google.com/gce-topology-block" },
+        { nodeLabel = "cloud.google.com/gce-topology-subblock" },
+        { nodeLabel = "cloud.google.com/gce-topology-host" },
+        { nodeLabel = "kubernetes.io/hostname" },
+      ]
+    }
+  }
+  depends_on = [helm_release.kueue]
+}
+
+resource "kubernetes_manifest" "kueue_flavor" {
+  manifest = {
+    apiVersion = "kueue.x-k8s.io/v1beta2"
+    kind       = "ResourceFlavor"
+    metadata   = { name = "a3u-h200-9ac9f8" }
+    spec = {
+      nodeLabels   = { "llm-d.ai/pool" = "a3u-h200" }
+      tolerations  = [{ key = "nvidia.com/gpu", operator = "Exists", effect = "NoSchedule" }]
+      topologyName = "gke-default-04bdd5"
+    }
+  }
+  depends_on = [helm_release.kueue]
+}
+
+resource "kubernetes_manifest" "kueue_cluster_queue" {
+  manifest = {
+    apiVersion = "kueue.x-k8s.io/v1beta2"
+    kind       = "ClusterQueue"
+    metadata   = { name = "llm-d" }
+    spec = {
+      namespaceSelector = {}
+      resourceGroups = [{
+        coveredResources = ["nvidia.com/gpu"]
+        flavors = [{
+          name      = "a3u-h200-9ac9f8"
+          resources = [{ name = "nvidia.com/gpu", nominalQuota = 16 }]
+        }]
+      }]
+    }
+  }
+  depends_on = [helm_release.kueue]
+}
+
+resource "kubernetes_manifest" "kueue_local_queue" {
+  manifest = {
+    apiVersion = "kueue.x-k8s.io/v1beta2"
+    kind       = "LocalQueue"
+    metadata   = { name = "default", namespace = "default" }
+    spec       = { clusterQueue = "llm-d" }
+  }
+  depends_on = [kubernetes_manifest.kueue_cluster_queue]
 }
 
 # COS NVIDIA driver installer (GoogleCloudPlatform/container-engine-accelerators,
