@@ -77,6 +77,7 @@ def synthetic_plan(n: int) -> Plan:
                         },
                     },
                     dependencies=[cluster.urn],
+                    property_dependencies={"cluster": [cluster.urn]} if j % 2 else {},
                 )
             )
         for j in range(2):

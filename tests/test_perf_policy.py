@@ -10,6 +10,8 @@ policy config that changes levels (remediate, disabled) and properties.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -158,3 +160,24 @@ def test_proxies_read_like_pulumi_policy_proxies() -> None:
     ]
     for read in reads:
         assert outcome(lambda read=read: read(lazy)) == outcome(lambda read=read: read(eager))
+
+
+def test_every_policy_test_gets_the_servicer_verdict() -> None:
+    """The policy test files again, with every analyze_plan call checked against the servicer path
+    (``tests/perf_shadow.py``): all their raw programs, configs and edge cases, not only the stacks."""
+    def judged(path: Path) -> bool:
+        text = path.read_text(encoding="utf-8")
+        return path.name.startswith("test_policy_") or "from tests.raw_verdicts import" in text
+
+    files = sorted(
+        str(path.relative_to(REPO))
+        for path in (REPO / "tests").glob("test_*.py")
+        if not path.name.startswith("test_perf_") and judged(path)
+    )
+    assert "tests/test_policy_coverage.py" in files
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "tests.perf_shadow", "-p", "no:xdist", "-p", "no:randomly",
+         *files],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -261,8 +261,8 @@ def _judge_resource(resource: PlannedResource, specs: Sequence[PolicySpec], verd
 
 def stack_resources(plan: Plan) -> list[StackResource]:
     """What ``AnalyzeStack`` hands a stack policy: the Stack resource (its outputs), then every
-    resource with its outputs, protect flag and parent (when the parent is in the list); each
-    resource's properties are converted when a policy first reads them."""
+    resource with its outputs, protect flag, parent and property dependencies (URNs in the list
+    only); each resource's properties are converted when a policy first reads them."""
     urns = {r.urn for r in plan.resources}
     resources: list[StackResource] = []
     if plan.stack_urn:
@@ -274,7 +274,9 @@ def stack_resources(plan: Plan) -> list[StackResource]:
         )
     for r in plan.resources:
         parent = r.parent if r.parent in urns else None
-        resources.append(StackResource(r.type, r.name, r.urn, _lazy(r.outputs), r.protect, parent))
+        # The request carries the non-empty ones; the servicer keeps the URNs of the request's resources.
+        links = {key: tuple(u for u in deps if u in urns) for key, deps in r.property_dependencies.items() if deps}
+        resources.append(StackResource(r.type, r.name, r.urn, _lazy(r.outputs), r.protect, parent, links))
     return resources
 
 
