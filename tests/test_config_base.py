@@ -106,3 +106,17 @@ def test_lws_version_written_as_a_number_is_refused_with_a_hint(number: float) -
         f"llmd-infra:addons.lws.version: {number} is a number, not a version: YAML reads an unquoted 1.30 as 1.3; "
         'write the version in quotes as you mean it (e.g. "1.30")'
     ]
+
+
+def test_refused_addon_sections_are_reported_with_the_other_problems() -> None:
+    problems = _problems(
+        {
+            "llmd-infra:cluster": '{"provider": "gke", "name": "c", "releaseChanel": "REGULAR"}',
+            "llmd-infra:addons": '{"nfd": {"enabled": true}}',
+        }
+    )
+    assert [p for p in problems if p.startswith("llmd-infra:addons")] == [
+        "llmd-infra:addons.nfd: not used by the gke provider: no add-on on GKE needs Node Feature Discovery; "
+        "remove this key"
+    ]
+    assert any(p.startswith("llmd-infra:cluster.releaseChanel: unknown key 'releaseChanel'") for p in problems)

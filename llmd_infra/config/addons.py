@@ -432,6 +432,11 @@ class AddonSupport:
     def refused(self, addons: AddonsConfig, provider: str) -> list[Problem]:
         """One problem per section the stack file sets that ``provider`` refuses."""
         given = {AddonsConfig.model_fields[n].alias or n for n in addons.model_fields_set}
+        return self.refused_sections(given, provider)
+
+    def refused_sections(self, given: set[str], provider: str) -> list[Problem]:
+        """One problem per section name in ``given`` that ``provider`` refuses (raw keys of a stack file
+        that did not validate as a whole, so its other problems are reported together with these)."""
         return [
             Problem(f"llmd-infra:addons.{key}", f"not used by the {provider} provider: {why}; remove this key")
             for key, why in self.refuses.items()

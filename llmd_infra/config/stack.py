@@ -16,7 +16,7 @@ from pydantic import Field
 from llmd_infra import registry
 from llmd_infra.config.addons import AddonsConfig, AddonSupport
 from llmd_infra.config.base import ClusterConfigBase, LlmdModel, validate_model
-from llmd_infra.errors import ConfigError
+from llmd_infra.errors import ConfigError, Problem
 
 NAMESPACE = "llmd-infra"
 
@@ -57,6 +57,15 @@ class StackSettings(LlmdModel):
         return not stack.endswith("-dev") and not self.cluster.disposable
 
 
+def _refused_raw(data: Mapping[str, Any]) -> list[Problem]:
+    """The refused add-on sections of a configuration that did not validate (when its provider is known)."""
+    cluster, addons = data.get("cluster"), data.get("addons")
+    provider = cluster.get("provider") if isinstance(cluster, Mapping) else None
+    if provider not in registry.PROVIDERS or not isinstance(addons, Mapping):
+        return []
+    return addon_support(str(provider)).refused_sections({str(key) for key in addons}, str(provider))
+
+
 def settings_from_values(values: Mapping[str, str], source: str | None = None) -> StackSettings:
     """Validate the ``llmd-infra:*`` entries of a CLI-shaped config map (values are strings)."""
     data: dict[str, Any] = {}
@@ -70,7 +79,14 @@ def settings_from_values(values: Mapping[str, str], source: str | None = None) -
             data[name] = raw
     # One validation for everything: a typo such as ``llmd-infra:clustr`` is named as an unknown key
     # next to the missing ``llmd-infra:cluster``, never hidden behind it.
-    settings = validate_model(StackSettings, data, f"{NAMESPACE}:", source, context={"config": dict(values)})
+    try:
+        settings = validate_model(StackSettings, data, f"{NAMESPACE}:", source, context={"config": dict(values)})
+    except ConfigError as error:
+        refused = _refused_raw(data)
+        if not refused:
+            raise
+        # Every problem of the file at once: refused add-on sections too, not only after a fix.
+        raise ConfigError([*error.problems, *refused], error.source) from None
     refused = addon_support(settings.cluster.provider).refused(settings.addons, settings.cluster.provider)
     if refused:
         raise ConfigError(refused, source)
