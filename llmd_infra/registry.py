@@ -17,6 +17,10 @@ part          what the core reads from it
 ``fakes``     ``OUTPUTS``, ``INVOKES``, ``ADDITIONAL_SECRET_OUTPUTS`` for the offline engine
 ============  ===================================================================================
 
+and, on its SDK side, ``cluster_from_config`` (the stack program's entry, through the room's lazy
+``__init__``) and ``components`` (``COMPONENTS`` for the multi-language package,
+:mod:`llmd_infra.component_provider`).
+
 The core iterates :data:`PROVIDERS` and never names a provider's type tokens, machine types or SDK
 anywhere else (``tests/test_rooms.py`` holds that boundary). The SDK modules of a room (its
 components) are imported only when a program asks for them, so a DOKS program never imports
@@ -47,7 +51,7 @@ SDKS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 such as ``pulumi_command`` for OpenShift's ambient kubeconfig and minikube's commands, are allowed to both)."""
 
 PARTS: tuple[str, ...] = ("catalog", "config", "platform", "resources", "policies", "fakes")
-"""The SDK-free modules of a room."""
+"""The SDK-free modules of a room (``tests/test_rooms.py`` imports each and requires no cloud SDK)."""
 
 PACKAGE = "llmd_infra.providers"
 

@@ -25,7 +25,7 @@ from llmd_infra.policy.resources import readers
 
 REPO = Path(__file__).resolve().parents[1]
 CORE = REPO / "llmd_infra"
-SDK_FREE = ("catalog", "config", "platform", "resources", "policies", "fakes")
+SDK_FREE = registry.PARTS
 ALL_SDKS = sorted({m for mods in registry.SDKS.values() for m in mods})
 
 
