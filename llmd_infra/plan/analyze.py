@@ -26,7 +26,7 @@ the catalog does not know, remediations applied, and config entries naming no po
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -239,6 +239,15 @@ def _judge_resource(resource: PlannedResource, specs: Sequence[PolicySpec], verd
     """``Analyze`` of one resource: its inputs converted once, one proxy for every policy."""
     view = Resource(resource.type, resource.name, resource.urn, PropsProxy(engine_props(resource.inputs)),
                     resource.protect)
+    return _judge(specs, verdicts, lambda check, config: check(view, config), resource.urn)
+
+
+def _judge(
+    specs: Sequence[PolicySpec], verdicts: _Verdicts, run: Callable[[Any, Mapping[str, Any]], Any], urn: str
+) -> list[Violation]:
+    """Each enabled policy's violations, as the servicer reports them: ``run(check, config)`` calls the
+    check on what it judges; a check that reads a value unknown in preview "can't run"; a finding names
+    its own resource (stack policies) or ``urn``."""
     not_applicable = _not_applicable()
     out: list[Violation] = []
     for spec in specs:
@@ -247,15 +256,14 @@ def _judge_resource(resource: PlannedResource, specs: Sequence[PolicySpec], verd
             continue
         if level == "remediate":
             level = "mandatory"
-        check: ResourceCheck = spec.check  # type: ignore[assignment]
         try:
-            findings = check(view, verdicts.config_of(spec))
+            findings = run(spec.check, verdicts.config_of(spec))
         except UnknownValueError as error:
-            out.append(_cannot_run(spec, resource.urn, error))
+            out.append(_cannot_run(spec, urn, error))
             continue
         except not_applicable:
             continue
-        out += [_violation(spec, level, resource.urn, f.message) for f in findings if not f.note]
+        out += [_violation(spec, level, f.urn or urn, f.message) for f in findings if not f.note]
     return out
 
 
@@ -289,24 +297,7 @@ def _judge_stack(plan: Plan, verdicts: _Verdicts) -> list[Violation]:
     if not specs:
         return []
     resources = stack_resources(plan)
-    not_applicable = _not_applicable()
-    out: list[Violation] = []
-    for spec in specs:
-        level = verdicts.enforcement(spec)
-        if level == "disabled":
-            continue
-        if level == "remediate":
-            level = "mandatory"
-        check: StackCheck = spec.check  # type: ignore[assignment]
-        try:
-            findings = check(resources, verdicts.config_of(spec))
-        except UnknownValueError as error:
-            out.append(_cannot_run(spec, "", error))
-            continue
-        except not_applicable:
-            continue
-        out += [_violation(spec, level, f.urn or "", f.message) for f in findings if not f.note]
-    return out
+    return _judge(specs, verdicts, lambda check, config: check(resources, config), "")
 
 
 def _resource_notes(
